@@ -1,0 +1,36 @@
+# The DMA-ownership series for Linux 5.10 LTS and the bench that judges it.
+# 'make' runs the whole job and prints a report; 'make check' verifies the
+# series and ends with "N passed, N failed". See README.md.
+SHELL := /bin/bash
+B := bench
+
+.PHONY: all report check tree export base vm-kernel base-kernel bench clean help
+all report: tree
+	@python3 $(B)/check.py --report
+
+check: tree
+	@python3 $(B)/check.py --check
+
+bench: tree
+	@python3 $(B)/check.py --bench
+
+base:
+	@$(B)/base.sh
+
+tree:
+	@$(B)/tree.sh
+
+export:
+	@$(B)/export.sh
+
+vm-kernel: tree
+	@$(B)/kernel.sh vm
+
+base-kernel:
+	@$(B)/kernel.sh base
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n 's/^# \{0,1\}//p' README.md | sed -n '/^Commands/,/^Layout/p'

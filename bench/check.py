@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""check.py: builds, boots and judges; the logic behind 'make', 'make check'
+and 'make bench'.
+
+  --report  (make)        base + patched kernel, every scenario, a readable report
+  --check   (make check)  all of --report, plus series sync, checkpatch, a build
+                          of every patch, the debug variant; ends "N passed, N failed"
+  --bench   (make bench)  bind/unbind and SET_CONTAINER latency, base vs patched
+"""
+import argparse, glob, json, os, re, subprocess, sys, tempfile, time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+B = os.path.join(TOP, "bench")
+BUILD = os.path.join(TOP, "build")
+TREE = os.path.join(BUILD, "linux")
+LOGS = os.path.join(BUILD, "logs")
+
+# The scenario that crashes the unpatched base (issue 2, item 5).
+CRASH_SCENARIO = "vfio-bind-into-owned"
+# What the base must show for the crash to count as reproduced.
+CRASH_SIGNS = ("invalid opcode", "vfio_iommu_group_notifier")
+# Splats that fail a boot even when every test passed.
+SPLATS = re.compile(r"WARNING: |BUG: |[Kk]ernel BUG at|Oops|possible recursive locking|"
+                    r"possible circular locking|inconsistent lock state|"
+                    r"suspicious RCU usage|KASAN|UBSAN|Call Trace:")
+
+
+class Results:
+    def __init__(self):
+        self.rows = []  # (status, name, detail)
+
+    def add(self, status, name, detail=""):
+        assert status in ("pass", "fail", "todo", "skip")
+        self.rows.append((status, name, detail))
+        mark = {"pass": "ok", "fail": "FAIL", "todo": "todo", "skip": "skip"}[status]
+        print("  [%-4s] %s%s" % (mark, name, ("  -- " + detail) if detail else ""), flush=True)
+
+    def count(self, s):
+        return sum(1 for r in self.rows if r[0] == s)
+
+
+def sh(cmd, env=None, log=None):
+    """Run a bench script; returns (rc, last line of stdout)."""
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run(cmd, env=e, stdout=subprocess.PIPE, text=True)
+    out = p.stdout.strip().splitlines()
+    return p.returncode, (out[-1] if out else "")
+
+
+def step(title):
+    print("== %s" % title, flush=True)
+
+
+def series_patches():
+    with open(os.path.join(TOP, "patches", "series")) as f:
+        return [l.strip() for l in f if l.strip() and not l.startswith("#")]
+
+
+def build(what, variant="default"):
+    """Kernel + initramfs; returns (bzImage, initramfs) or dies."""
+    t = time.monotonic()
+    rc, img = sh([os.path.join(B, "kernel.sh"), what], env={"VARIANT": variant})
+    if rc:
+        sys.exit("error: %s kernel (%s) did not build" % (what, variant))
+    out = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(img))))
+    rc, initrd = sh([os.path.join(B, "initramfs.sh"), out, os.path.join(out, "initramfs.cpio.gz")])
+    if rc:
+        sys.exit("error: initramfs for %s (%s) did not build" % (what, variant))
+    print("   %s (%s): %s [%.0fs]" % (what, variant, img, time.monotonic() - t), flush=True)
+    return img, initrd
+
+
+def boot(name, img, initrd, run, append="", timeout=600, extra=()):
+    os.makedirs(LOGS, exist_ok=True)
+    log = os.path.join(LOGS, name + ".log")
+    cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
+           "--log", log, "--timeout", str(timeout),
+           "--append", ("bench.run=%s " % ",".join(run)) + append]
+    for x in extra:
+        cmd += ["--extra", x]
+    t = time.monotonic()
+    rc = subprocess.run(cmd).returncode
+    print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log), flush=True)
+    with open(log, errors="replace") as f:
+        return rc, f.read()
+
+
+def oops_text(text):
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
+        if re.search(r"invalid opcode|[Kk]ernel BUG at|BUG: |Oops|Kernel panic", l):
+            return "\n".join(lines[i:i + 12])
+    return ""
+
+
+def parse_scenarios(text):
+    """{scenario: [(ok, description, directive)]} from the guest's @@ lines."""
+    out, cur = {}, None
+    for l in text.splitlines():
+        m = re.match(r"@@SCENARIO (\S+)", l)
+        if m:
+            cur = m.group(1)
+            out[cur] = []
+            continue
+        if l.startswith("@@END"):
+            cur = None
+            continue
+        if cur and l.startswith("@@| "):
+            m = re.match(r"(not ok|ok) \d+ (?:- )?(.*?)(?:\s+#\s*(SKIP|TODO)\b(.*))?$", l[4:])
+            if m:
+                out[cur].append((m.group(1) == "ok", m.group(2), (m.group(3) or "").upper()))
+    return out
+
+
+def scenario_log(text, name):
+    m = re.search(r"@@SCENARIO %s\n(.*?)(?:@@END %s|\Z)" % (re.escape(name), re.escape(name)),
+                  text, re.S)
+    return [l[4:] for l in (m.group(1).splitlines() if m else []) if l.startswith("@@| ")]
+
+
+def state(text):
+    return [l[4:] for l in text.splitlines() if l.startswith("@@= ")]
+
+
+def kunit(text, res, prefix):
+    """Parse the boot's KUnit KTAP with the tree's own kunit.py."""
+    with tempfile.TemporaryDirectory() as d:
+        logf, js = os.path.join(d, "log"), os.path.join(d, "kunit.json")
+        with open(logf, "w") as f:
+            f.write(text)
+        if "TAP version" not in text:
+            return 0
+        p = subprocess.run([sys.executable, os.path.join(TREE, "tools/testing/kunit/kunit.py"),
+                            "parse", "--json", js, logf], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if not os.path.exists(js):
+            res.add("fail", prefix + "kunit.py parse", p.stdout.strip().splitlines()[-1:])
+            return 1
+        with open(js) as f:
+            data = json.load(f)
+    n = 0
+    for sg in data["sub_groups"]:
+        for c in sg["test_cases"]:
+            n += 1
+            res.add("pass" if c["status"] == "PASS" else "fail",
+                    "%skunit %s.%s" % (prefix, sg["name"], c["name"]),
+                    "" if c["status"] == "PASS" else c["status"])
+    return n
+
+
+def splats(text):
+    return [l for l in text.splitlines() if SPLATS.search(l) and not l.startswith("@@")]
+
+
+def judge_vm_boot(res, prefix, rc, text, scenarios, todo):
+    """Every scenario's TAP case, KUnit, clean exit, no splats."""
+    if rc != 0:
+        why = {10: "kernel panic/oops", 11: "timeout (hang)", 12: "QEMU failed"}.get(rc, str(rc))
+        res.add("fail", prefix + "boot finished cleanly", why + "\n" + oops_text(text))
+    else:
+        res.add("pass", prefix + "boot finished cleanly")
+    found = parse_scenarios(text)
+    for s in scenarios:
+        cases = found.get(s)
+        if not cases:
+            res.add("todo" if todo else "fail", "%s%s" % (prefix, s), "no TAP output")
+            continue
+        for ok, desc, directive in cases:
+            st = "pass" if ok else ("todo" if todo or directive == "TODO" else "fail")
+            if directive == "SKIP":
+                st = "skip"
+            res.add(st, "%s%s: %s" % (prefix, s, desc))
+    kunit(text, res, prefix)
+    sp = splats(text)
+    res.add("fail" if sp else "pass", prefix + "no WARN/BUG/lockdep/KASAN splat in the log",
+            "; ".join(sp[:3]))
+    m = re.search(r"@@KMEMLEAK (\d+)", text)
+    if m:
+        res.add("pass" if m.group(1) == "0" else "fail", prefix + "kmemleak: no leaks",
+                m.group(1) + " unreferenced objects")
+
+
+def guest_scenarios(tree_has_kselftests):
+    names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(TOP, "guest/scenarios/*"))
+                   if os.access(p, os.X_OK))
+    if tree_has_kselftests:
+        names += ["kselftest"]
+    return names
+
+
+def base_crash(res, report):
+    step("base kernel: the crash must be reproduced")
+    img, initrd = build("base")
+    rc, text = boot("base-crash", img, initrd, [CRASH_SCENARIO], timeout=300)
+    crashed = rc == 10 and all(s in text for s in CRASH_SIGNS)
+    res.add("pass" if crashed else "fail", "base: %s crashes 5.10 (BUG in vfio_iommu_group_notifier)"
+            % CRASH_SCENARIO, "" if crashed else "status %d; expected a panic with %s" % (rc, CRASH_SIGNS))
+    report.append(("base 5.10.262, " + CRASH_SCENARIO,
+                   "expected: BUG in vfio_iommu_group_notifier() and a panic",
+                   "happened: " + ("kernel crashed as expected" if crashed else "status %d" % rc),
+                   scenario_log(text, CRASH_SCENARIO), oops_text(text)))
+
+
+def patched(res, report, variant="default"):
+    prefix = "" if variant == "default" else variant + ": "
+    step("patched kernel (%s)" % variant)
+    img, initrd = build("vm", variant)
+    ksft = os.path.isdir(os.path.join(TREE, "tools/testing/selftests/iommu"))
+    run = guest_scenarios(ksft)
+    todo = not series_patches()
+    append = "kmemleak=on" if variant == "debug" else ""
+    rc, text = boot("vm-" + variant, img, initrd, run, append=append,
+                    timeout=1500 if variant == "debug" else 600)
+    judge_vm_boot(res, prefix, rc, text, run, todo)
+    if variant == "default":
+        for s in run:
+            report.append(("patched, " + s,
+                           "expected: every case ok (a kernel bind into a user-owned group gets EBUSY)",
+                           "happened: boot status %d" % rc, scenario_log(text, s), ""))
+        report.append(("patched, final state", "", "", state(text), ""))
+
+
+def series_sync(res):
+    step("series: patches/ re-exports to itself")
+    with tempfile.TemporaryDirectory() as d:
+        rc, _ = sh([os.path.join(B, "export.sh"), "--to", d])
+        if rc:
+            res.add("fail", "series: make export works")
+            return
+        p = subprocess.run(["diff", "-r", "-q", os.path.join(TOP, "patches"), d],
+                           stdout=subprocess.PIPE, text=True)
+        res.add("pass" if p.returncode == 0 else "fail", "series: patches/ is in sync with build/linux",
+                p.stdout.strip().replace("\n", "; "))
+
+
+def checkpatch(res):
+    step("checkpatch --strict")
+    for p in series_patches():
+        r = subprocess.run(["perl", os.path.join(TREE, "scripts/checkpatch.pl"), "--strict",
+                            "--no-tree", "--quiet", "--no-summary", "--show-types",
+                            os.path.join(TOP, "patches", p)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        bad = [l for l in r.stdout.splitlines() if re.match(r"(ERROR|WARNING|CHECK):", l)]
+        res.add("fail" if bad or r.returncode else "pass", "checkpatch --strict: " + p,
+                "; ".join(bad[:4]))
+
+
+def bisect(res):
+    step("bisectability: every patch builds the VM kernel")
+    rc, _ = sh([os.path.join(B, "bisect.sh")])
+    with open(os.path.join(BUILD, "bisect.results")) as f:
+        for l in f:
+            st, name = l.rstrip("\n").split(" ", 1)
+            res.add("pass" if st == "ok" else "fail", "builds on its own: " + name)
+    if rc and not os.path.getsize(os.path.join(BUILD, "bisect.results")):
+        res.add("fail", "bisect builds ran")
+
+
+def print_report(report):
+    print("\n================ report ================")
+    for title, exp, got, lines, oops in report:
+        print("\n* " + title)
+        if exp:
+            print("  " + exp)
+        if got:
+            print("  " + got)
+        for l in lines:
+            print("    " + l)
+        if oops:
+            print("  oops:")
+            for l in oops.splitlines():
+                print("    " + l)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--report", action="store_true")
+    g.add_argument("--check", action="store_true")
+    g.add_argument("--bench", action="store_true")
+    a = ap.parse_args()
+    if a.bench:
+        os.execv(sys.executable, [sys.executable, os.path.join(B, "perf.py")])
+    res, report = Results(), []
+    t0 = time.monotonic()
+    if a.check:
+        series_sync(res)
+        checkpatch(res)
+    base_crash(res, report)
+    patched(res, report)
+    if a.check:
+        patched(res, report, "debug")
+        bisect(res)
+    print_report(report)
+    todo = [r for r in res.rows if r[0] == "todo"]
+    if todo:
+        print("\nexpected to fail until the series lands (TODO):")
+        for r in todo:
+            print("  - " + r[1])
+    fails = [r for r in res.rows if r[0] == "fail"]
+    if fails:
+        print("\nfailed:")
+        for r in fails:
+            print("  - %s %s" % (r[1], ("(" + r[2].splitlines()[0] + ")") if r[2] else ""))
+    print("\n[%.0fs]" % (time.monotonic() - t0))
+    print("%d passed, %d failed, %d skipped" % (res.count("pass"), res.count("fail"),
+                                               res.count("skip") + res.count("todo")))
+    sys.exit(1 if fails else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+#!/bin/bash
+# initramfs.sh KERNEL_OUT_DIR OUTPUT: the one place that builds the VM's
+# initramfs: Debian's busybox-static, the bench's guest programs, the modules
+# of that kernel, and the kselftests of the tree it was built from (if any).
+. "$(dirname "$0")/lib.sh"
+
+kout=${1:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}
+dest=${2:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}
+need_pkgs busybox-static:/bin/busybox cpio:cpio gcc:gcc libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
+file -L /bin/busybox 2>/dev/null | grep -q dynamically &&
+	die "/bin/busybox is not static: install busybox-static"
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,bench/scenarios,bench/kselftest,lib}
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[[ $a == busybox ]] || ln -sf busybox "$root/bin/$a"
+done
+cp "$TOP/guest/init" "$root/init"
+cp "$TOP/guest/state" "$root/bench/state"
+cp "$TOP"/guest/scenarios/* "$root/bench/scenarios/"
+gcc -static -O2 -Wall -Werror -o "$root/bench/benchtool" "$TOP/guest/benchtool.c" ||
+	die "guest/benchtool.c does not build"
+if [[ -d $kout/modroot/lib/modules ]]; then
+	cp -a "$kout/modroot/lib/modules" "$root/lib/"
+fi
+# kselftests that the tree carries (the series adds tools/testing/selftests/iommu)
+src=$(readlink -f "$kout/source" 2>/dev/null || true)
+if [[ -n $src && -d $src/tools/testing/selftests/iommu ]]; then
+	kst=$kout/kselftest
+	mkdir -p "$kst"
+	make -s -C "$src/tools/testing/selftests/iommu" OUTPUT="$kst" \
+		CC=gcc LDFLAGS=-static KHDR_INCLUDES="-isystem $kout/usr/include" \
+		>"$kst/build.log" 2>&1 || { cat "$kst/build.log" >&2; die "kselftests of $src do not build"; }
+	find "$kst" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/bench/kselftest/" \;
+	find "$src/tools/testing/selftests/iommu" -maxdepth 1 -name '*.sh' -exec cp {} "$root/bench/kselftest/" \;
+fi
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1) >"$dest.tmp" ||
+	die "cpio failed"
+mv "$dest.tmp" "$dest"
+echo "$dest"

@@ -1,0 +1,58 @@
+# Common settings of the bench; sourced by every bench script.
+# shellcheck shell=bash
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+CACHE=${DMAOWN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dmaown}
+BUILD=$TOP/build
+TREE=${BENCH_TREE:-$BUILD/linux}
+OUT=${BENCH_OUT:-$BUILD/out}
+JOBS=${JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Paths below build/ are hashed relative to the build directory, so the
+# bisect worktree (build/bisect/linux -> build/bisect/out/vm-*) shares
+# cache entries with build/linux -> build/out/vm-*.
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
+export CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
+export KBUILD_BUILD_USER=bench KBUILD_BUILD_HOST=bench
+# git am needs a committer; a machine without a git identity gets the bench's.
+if ! git config user.email >/dev/null 2>&1; then
+	export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-bench} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-bench@localhost}
+fi
+
+die() { echo "error: $*" >&2; exit 1; }
+log() { echo ">> $*" >&2; }
+
+# need_pkgs PKG:CMD... installs the Debian packages whose command (or file) is
+# missing, or stops naming them.
+need_pkgs() {
+	local miss=() p c
+	for pc in "$@"; do
+		p=${pc%%:*}; c=${pc#*:}
+		if [[ $c == /* ]]; then [[ -e $c ]] && continue
+		else command -v "$c" >/dev/null 2>&1 && continue; fi
+		miss+=("$p")
+	done
+	((${#miss[@]})) || return 0
+	log "installing missing Debian packages: ${miss[*]}"
+	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends "${miss[@]}"; } >&2 ||
+			die "could not install Debian packages: ${miss[*]}"
+	else
+		die "missing Debian packages (install them as root): ${miss[*]}"
+	fi
+}
+
+# Source tree of the unpatched base: KERNEL_SRC or the cached Debian tree.
+base_src() {
+	if [[ -n ${KERNEL_SRC:-} ]]; then
+		[[ -f $KERNEL_SRC/Makefile ]] || die "KERNEL_SRC=$KERNEL_SRC is not a kernel tree"
+		echo "$KERNEL_SRC"
+	else
+		echo "$CACHE/src/$BASE_DIR"
+	fi
+}

@@ -1,0 +1,66 @@
+#!/bin/bash
+# make tree: build/linux = the base commit + patches/ applied with git am,
+# one commit per patch. Re-running on an unchanged series touches nothing, so
+# incremental kernel builds stay incremental. Never trusts a half-applied tree.
+. "$(dirname "$0")/lib.sh"
+
+"$TOP/bench/base.sh"
+src=$(base_src)
+stamp=$TREE/.git/dmaown-sync
+phash=$(cd "$TOP/patches" && cat series $(grep -v '^#' series) 2>/dev/null | sha256sum | cut -c1-64)
+
+if [[ ! -d $TREE/.git ]]; then
+	log "creating $TREE"
+	rm -rf "$TREE"
+	mkdir -p "$BUILD"
+	git clone -q --shared --no-checkout "$src" "$TREE" || die "cannot clone $src"
+	rm -f "$stamp"
+fi
+git -C "$TREE" fetch -q "$src" HEAD && git -C "$TREE" tag -f dmaown-base FETCH_HEAD >/dev/null ||
+	die "cannot fetch the base commit from $src"
+
+if [[ -f $stamp && -z ${FORCE:-} ]]; then
+	read -r shead sphash <"$stamp"
+	head=$(git -C "$TREE" rev-parse HEAD)
+	dirty=$(git -C "$TREE" status --porcelain -uno)
+	if [[ $head == "$shead" && $phash == "$sphash" ]]; then
+		exit 0
+	elif [[ $phash == "$sphash" ]]; then
+		die "build/linux has commits that are not in patches/: run 'make export' (or 'make tree FORCE=1' to drop them)"
+	elif [[ $head != "$shead" ]]; then
+		die "both build/linux and patches/ changed since the last sync: export or drop (FORCE=1) one side"
+	elif [[ -n $dirty ]]; then
+		die "build/linux has uncommitted changes and patches/ changed: commit and export them, or FORCE=1"
+	fi
+fi
+
+log "applying patches/ to the base in $TREE"
+rm -f "$stamp"
+git -C "$TREE" am --abort >/dev/null 2>&1 || true
+git -C "$TREE" checkout -q -f -B series dmaown-base || die "cannot check out the base in $TREE"
+# The cover letter's text becomes the branch description, so that
+# 'make export' regenerates the same cover letter.
+cover=$(ls "$TOP"/patches/0000-cover-letter.patch 2>/dev/null || true)
+if [[ -n $cover ]]; then
+	tmp=$(mktemp -d)
+	git mailinfo "$tmp/msg" "$tmp/patch" <"$cover" >"$tmp/info"
+	{ sed -n 's/^Subject: \(\[[^]]*\] \)\?//p' "$tmp/info"; echo
+	  awk '/^[^ ].* \([0-9]+\):$/ {exit} {print}' "$tmp/msg"; } |
+		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$tmp/desc"
+	git -C "$TREE" config branch.series.description "$(cat "$tmp/desc")"
+	rm -rf "$tmp"
+fi
+n=0
+while read -r p; do
+	[[ -z $p || $p == \#* ]] && continue
+	[[ -f $TOP/patches/$p ]] || die "series names $p, which is not in patches/"
+	if ! git -C "$TREE" am -q --keep-non-patch "$TOP/patches/$p" >"$BUILD/am.log" 2>&1; then
+		git -C "$TREE" am --abort >/dev/null 2>&1 || true
+		git -C "$TREE" checkout -q -f -B series dmaown-base
+		sed 's/^/   /' "$BUILD/am.log" >&2
+		die "patch $p does not apply (tree left at the base, not trusted)"
+	fi
+	n=$((n + 1))
+done <"$TOP/patches/series"
+echo "$(git -C "$TREE" rev-parse HEAD) $phash" >"$stamp"
+log "build/linux: base + $n patches"

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""vm.py: the one place that starts QEMU for the bench.
+
+Boots KERNEL with INITRD on a q35 machine with an emulated Intel IOMMU
+(interrupt remapping on, split irqchip), TCG by default, and a PCI topology in
+which several endpoints share one IOMMU group. The serial console goes to LOG.
+A guest line "@@HOST device_add {json}" makes the host hot-add a device through
+QMP. Every boot has a hard timeout.
+
+Exit status: 0 the guest finished (@@DONE), 10 the kernel panicked or oopsed
+(oops=panic), 11 timeout, 12 QEMU failed.
+"""
+import argparse, json, os, select, socket, subprocess, sys, tempfile, time
+
+# Group A: two e1000 and an edu behind a PCIe-to-PCI bridge (one IOMMU group
+# with the bridge). Group B: an e1000 alone on a root port. Group C: an edu
+# alone on a root port. rp4 is an empty hotplug-capable root port.
+TOPOLOGY = [
+    "-device", "pcie-root-port,id=rp1,chassis=1,slot=1",
+    "-device", "pcie-pci-bridge,id=br1,bus=rp1",
+    "-device", "e1000,bus=br1,addr=1",
+    "-device", "e1000,bus=br1,addr=2",
+    "-device", "edu,bus=br1,addr=3",
+    "-device", "pcie-root-port,id=rp2,chassis=2,slot=2",
+    "-device", "e1000,bus=rp2",
+    "-device", "pcie-root-port,id=rp3,chassis=3,slot=3",
+    "-device", "edu,bus=rp3",
+    "-device", "pcie-root-port,id=rp4,chassis=4,slot=4",
+]
+PANIC = ("Kernel panic - not syncing",)
+
+
+def qmp(path, cmds):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    f = s.makefile("rw")
+    f.readline()
+    out = []
+    for c in [{"execute": "qmp_capabilities"}] + cmds:
+        f.write(json.dumps(c) + "\n")
+        f.flush()
+        while True:
+            r = json.loads(f.readline())
+            if "return" in r or "error" in r:
+                out.append(r)
+                break
+    s.close()
+    return out[1:]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--append", default="")
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--timeout", type=int, default=300)
+    ap.add_argument("--memory", default="1G")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="extra QEMU argument (repeatable)")
+    a = ap.parse_args()
+
+    accel = os.environ.get("BENCH_ACCEL", "tcg")
+    cmdline = ("console=ttyS0 oops=panic panic=-1 panic_on_warn=0 no_timer_check "
+               "intel_iommu=on iommu=nopt loglevel=7 " + a.append)
+    tmp = tempfile.mkdtemp(prefix="bench-vm-")
+    sock = os.path.join(tmp, "qmp")
+    argv = ["qemu-system-x86_64", "-machine", "q35,kernel-irqchip=split",
+            "-accel", accel, "-smp", "2", "-m", a.memory,
+            "-device", "intel-iommu,intremap=on",
+            "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
+            "-qmp", "unix:%s,server=on,wait=off" % sock,
+            "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline
+            ] + TOPOLOGY + a.extra
+    log = open(a.log, "w")
+    log.write("# " + " ".join(argv) + "\n")
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + a.timeout
+    buf, status, panicked = b"", None, False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            status = 11
+            break
+        r, _, _ = select.select([p.stdout], [], [], min(left, 1.0))
+        if not r:
+            if p.poll() is not None:
+                break
+            continue
+        chunk = os.read(p.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            text = line.decode("utf-8", "replace").rstrip("\r")
+            log.write(text + "\n")
+            log.flush()
+            if any(x in text for x in PANIC):
+                panicked = True
+            if "@@HOST device_add " in text:
+                args = json.loads(text.split("@@HOST device_add ", 1)[1])
+                res = qmp(sock, [{"execute": "device_add", "arguments": args}])
+                log.write("# host: device_add %s -> %s\n" % (json.dumps(args), json.dumps(res)))
+            if text.startswith("@@DONE"):
+                status = 0
+    if buf:
+        log.write(buf.decode("utf-8", "replace") + "\n")
+    if p.poll() is None:
+        p.kill()
+    rc = p.wait()
+    if panicked:
+        status = 10
+    elif status is None:
+        status = 12 if rc else 11
+    log.write("# vm: status %d (qemu exit %d)\n" % (status, rc))
+    log.close()
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+# Helpers for the bench scenarios (busybox sh). TAP on stdout.
+n=0 fails=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+check() { # check DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok "$1 (expected $2)"; else notok "$1 (expected $2, got $3)"; fi
+}
+drv() { [ -e "/sys/bus/pci/devices/$1/driver" ] && basename "$(readlink "/sys/bus/pci/devices/$1/driver")" || echo none; }
+group_of() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+# devices of vendor:device, in bus order
+find_pci() { for d in /sys/bus/pci/devices/*; do
+	[ "$(cat $d/vendor):$(cat $d/device)" = "$1" ] && basename $d; done; }
+# to_driver DEV DRIVER: unbind, set driver_override, reprobe
+to_driver() {
+	[ -e "/sys/bus/pci/devices/$1/driver" ] && echo "$1" > "/sys/bus/pci/devices/$1/driver/unbind"
+	echo "$2" > "/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" > /sys/bus/pci/drivers_probe 2>/dev/null
+	drv "$1"
+}
+done_tap() { echo "1..$n"; [ $fails = 0 ]; }
