@@ -240,6 +240,9 @@ def checkpatch(res):
         r = subprocess.run(["perl", os.path.join(TREE, "scripts/checkpatch.pl"), "--strict",
                             "--no-tree", "--quiet", "--no-summary", "--show-types",
                             os.path.join(TOP, "patches", p)],
+                           # outside any git checkout: checkpatch.pl takes a
+                           # path that git tracks for a source file, not a patch
+                           cwd=tempfile.gettempdir(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         bad = [l for l in r.stdout.splitlines() if re.match(r"(ERROR|WARNING|CHECK):", l)]
         res.add("fail" if bad or r.returncode else "pass", "checkpatch --strict: " + p,

@@ -4,7 +4,7 @@
 # of that kernel, and the kselftests of the tree it was built from (if any).
 . "$(dirname "$0")/lib.sh"
 
-kout=${1:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}
+kout=$(readlink -f "${1:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}")
 dest=${2:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}
 need_pkgs busybox-static:/bin/busybox cpio:cpio gcc:gcc libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
 file -L /bin/busybox 2>/dev/null | grep -q dynamically &&
@@ -30,7 +30,7 @@ if [[ -n $src && -d $src/tools/testing/selftests/iommu ]]; then
 	kst=$kout/kselftest
 	mkdir -p "$kst"
 	make -s -C "$src/tools/testing/selftests/iommu" OUTPUT="$kst" \
-		CC=gcc LDFLAGS=-static KHDR_INCLUDES="-isystem $kout/usr/include" \
+		CC=gcc LDFLAGS=-static KHDR_INCLUDES="-I$kout/usr/include" \
 		>"$kst/build.log" 2>&1 || { cat "$kst/build.log" >&2; die "kselftests of $src do not build"; }
 	find "$kst" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/bench/kselftest/" \;
 	find "$src/tools/testing/selftests/iommu" -maxdepth 1 -name '*.sh' -exec cp {} "$root/bench/kselftest/" \;

@@ -55,6 +55,7 @@ if ! "${mk[@]}" bzImage modules >"$out/build.log" 2>&1; then
 	grep -E 'error|Error' "$out/build.log" | head -20 >&2
 	die "kernel build of $what failed (log: $out/build.log)"
 fi
+"${mk[@]}" headers_install >>"$out/build.log" 2>&1 || die "headers_install of $what failed"
 rm -rf "$out/modroot"
 "${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install >>"$out/build.log" 2>&1 ||
 	die "modules_install of $what failed (log: $out/build.log)"
