@@ -71,7 +71,7 @@ def build(what, variant="default"):
     return img, initrd
 
 
-def boot(name, img, initrd, run, append="", timeout=600, extra=()):
+def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0):
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, name + ".log")
     cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
@@ -79,6 +79,8 @@ def boot(name, img, initrd, run, append="", timeout=600, extra=()):
            "--append", ("bench.run=%s " % ",".join(run)) + append]
     for x in extra:
         cmd += ["--extra", x]
+    if bench_group:
+        cmd += ["--bench-group", str(bench_group)]
     t = time.monotonic()
     rc = subprocess.run(cmd).returncode
     print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log), flush=True)

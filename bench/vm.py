@@ -10,7 +10,7 @@ QMP. Every boot has a hard timeout.
 Exit status: 0 the guest finished (@@DONE), 10 the kernel panicked or oopsed
 (oops=panic), 11 timeout, 12 QEMU failed.
 """
-import argparse, json, os, select, socket, subprocess, sys, tempfile, time
+import argparse, json, os, re, select, shutil, socket, struct, subprocess, sys, tempfile, time
 
 # Group A: two e1000 and an edu behind a PCIe-to-PCI bridge (one IOMMU group
 # with the bridge). Group B: an e1000 alone on a root port. Group C: an edu
@@ -27,6 +27,36 @@ TOPOLOGY = [
     "-device", "edu,bus=rp3",
     "-device", "pcie-root-port,id=rp4,chassis=4,slot=4",
 ]
+def bench_group(n):
+    """rp5 -> br2 with an e1000 at slot 1 and n edu devices (no driver) after it."""
+    if not n:
+        return []
+    out = ["-device", "pcie-root-port,id=rp5,chassis=5,slot=5",
+           "-device", "pcie-pci-bridge,id=br2,bus=rp5",
+           "-device", "e1000,bus=br2,addr=1"]
+    for i in range(n):
+        out += ["-device", "edu,bus=br2,addr=%d" % (i + 2)]
+    return out
+
+
+def dfl_image(path):
+    """A Device Feature List for the kernel's DFL enumeration (drivers/fpga/dfl.h):
+    an FME FIU header at 0 and one FME private feature, id 0x100, at 0x1000.
+    QEMU's ivshmem-plain shows it as BAR 2; dfl-test (CONFIG_FPGA_DFL_TEST)
+    enumerates it."""
+    def dfh(ftype, fid, nxt, eol):
+        return (ftype << 60) | (int(eol) << 40) | (nxt << 16) | fid
+    img = bytearray(1 << 20)
+    struct.pack_into("<Q", img, 0x0, dfh(4, 0, 0x1000, False))     # FIU, FME
+    struct.pack_into("<Q", img, 0x18, 0)                           # NEXT_AFU: none
+    struct.pack_into("<Q", img, 0x1000, dfh(3, 0x100, 0, True))    # private, EOL
+    with open(path, "wb") as f:
+        f.write(img)
+    return ["-object", "memory-backend-file,id=dflmem,share=on,size=1M,mem-path=" + path,
+            "-device", "pcie-root-port,id=rp6,chassis=6,slot=6",
+            "-device", "ivshmem-plain,memdev=dflmem,bus=rp6"]
+
+
 PANIC = ("Kernel panic - not syncing",)
 
 
@@ -56,12 +86,22 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--memory", default="1G")
+    ap.add_argument("--bench-group", type=int, default=0, metavar="N",
+                    help="add a group for 'make bench': a bridge with an e1000 and N edu")
     ap.add_argument("--extra", action="append", default=[],
                     help="extra QEMU argument (repeatable)")
     a = ap.parse_args()
 
     accel = os.environ.get("BENCH_ACCEL", "tcg")
-    cmdline = ("console=ttyS0 oops=panic panic=-1 panic_on_warn=0 no_timer_check "
+    # The serial port is driven by the boot console (earlycon, kept), not by
+    # the 8250 driver's console: CONFIG_DEBUG_TEST_DRIVER_REMOVE unbinds
+    # every driver once, 8250 included, and its console would vanish. The
+    # guest's init therefore writes to /dev/kmsg (printk.devkmsg=on).
+    # console=tty0 names a console this kernel does not have (no VT), so that
+    # the 8250 console is not enabled beside the boot console: every line
+    # would come twice.
+    cmdline = ("earlycon=uart8250,io,0x3f8,115200 keep_bootcon console=tty0 printk.devkmsg=on "
+               "oops=panic panic=-1 panic_on_warn=0 no_timer_check "
                "intel_iommu=on iommu=nopt loglevel=7 " + a.append)
     tmp = tempfile.mkdtemp(prefix="bench-vm-")
     sock = os.path.join(tmp, "qmp")
@@ -71,7 +111,7 @@ def main():
             "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot",
             "-qmp", "unix:%s,server=on,wait=off" % sock,
             "-kernel", a.kernel, "-initrd", a.initrd, "-append", cmdline
-            ] + TOPOLOGY + a.extra
+            ] + TOPOLOGY + dfl_image(os.path.join(tmp, "dfl.img")) + bench_group(a.bench_group) + a.extra
     log = open(a.log, "w")
     log.write("# " + " ".join(argv) + "\n")
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -95,6 +135,7 @@ def main():
         while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
             text = line.decode("utf-8", "replace").rstrip("\r")
+            text = re.sub(r"^\[\s*\d+\.\d+\] (?=@@)", "", text)  # guest lines via /dev/kmsg
             log.write(text + "\n")
             log.flush()
             if any(x in text for x in PANIC):
@@ -116,6 +157,7 @@ def main():
         status = 12 if rc else 11
     log.write("# vm: status %d (qemu exit %d)\n" % (status, rc))
     log.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(status)
 
 

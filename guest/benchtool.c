@@ -8,6 +8,11 @@
  *                                   VFIO_SET_IOMMU(TYPE1v2), run CMD while the
  *                                   group is held, then close; prints each
  *                                   step's result as "hold: STEP ok|ERRNO"
+ *   benchtool timebind DEV DRIVER N  bind and unbind DEV to DRIVER N times
+ *                                   through sysfs; prints median ns of each
+ *   benchtool timegroup GROUP DEV N open the group N times and time
+ *                                   SET_CONTAINER, SET_IOMMU, GET_DEVICE_FD
+ *                                   (for DEV) and the close; prints medians
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -88,6 +94,99 @@ static int do_hold(const char *grp, char **cmd)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static long long median(long long *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return v[n / 2];
+}
+
+static int sysfs_put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0 || write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int do_timebind(const char *dev, const char *drv, int n)
+{
+	long long *b = calloc(n, sizeof(*b)), *u = calloc(n, sizeof(*u)), t;
+	char bind[256], unbind[256];
+	int i;
+
+	snprintf(bind, sizeof(bind), "/sys/bus/pci/drivers/%s/bind", drv);
+	snprintf(unbind, sizeof(unbind), "/sys/bus/pci/drivers/%s/unbind", drv);
+	for (i = 0; i < n; i++) {
+		t = now_ns();
+		if (sysfs_put(bind, dev))
+			return printf("timebind: bind failed: %s\n", strerror(errno)), 1;
+		b[i] = now_ns() - t;
+		t = now_ns();
+		if (sysfs_put(unbind, dev))
+			return printf("timebind: unbind failed: %s\n", strerror(errno)), 1;
+		u[i] = now_ns() - t;
+	}
+	printf("perf bind_ns %lld\nperf unbind_ns %lld\n", median(b, n), median(u, n));
+	return 0;
+}
+
+static int do_timegroup(const char *grp, const char *dev, int n)
+{
+	long long *sc = calloc(n, sizeof(long long)), *si = calloc(n, sizeof(long long));
+	long long *fd_ns = calloc(n, sizeof(long long)), *cl = calloc(n, sizeof(long long)), t;
+	int i, c, g, d;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/vfio/%s", grp);
+	for (i = 0; i < n; i++) {
+		c = open("/dev/vfio/vfio", O_RDWR);
+		g = open(path, O_RDWR);
+		if (c < 0 || g < 0)
+			return printf("timegroup: open: %s\n", strerror(errno)), 1;
+		t = now_ns();
+		if (ioctl(g, VFIO_GROUP_SET_CONTAINER, &c))
+			return printf("timegroup: SET_CONTAINER: %s\n", strerror(errno)), 1;
+		sc[i] = now_ns() - t;
+		t = now_ns();
+		if (ioctl(c, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+			return printf("timegroup: SET_IOMMU: %s\n", strerror(errno)), 1;
+		si[i] = now_ns() - t;
+		t = now_ns();
+		d = ioctl(g, VFIO_GROUP_GET_DEVICE_FD, dev);
+		if (d < 0)
+			return printf("timegroup: GET_DEVICE_FD: %s\n", strerror(errno)), 1;
+		fd_ns[i] = now_ns() - t;
+		t = now_ns();
+		close(d);
+		close(g);
+		close(c);
+		cl[i] = now_ns() - t;
+	}
+	printf("perf set_container_ns %lld\nperf set_iommu_ns %lld\n",
+	       median(sc, n), median(si, n));
+	printf("perf get_device_fd_ns %lld\nperf close_ns %lld\n",
+	       median(fd_ns, n), median(cl, n));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -95,6 +194,11 @@ int main(int argc, char **argv)
 		return do_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
 		return do_hold(argv[2], argv + 3);
-	fprintf(stderr, "usage: benchtool write PATH VALUE | hold GROUP CMD...\n");
+	if (argc == 5 && !strcmp(argv[1], "timebind"))
+		return do_timebind(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 5 && !strcmp(argv[1], "timegroup"))
+		return do_timegroup(argv[2], argv[3], atoi(argv[4]));
+	fprintf(stderr, "usage: benchtool write PATH VALUE | hold GROUP CMD... |\n"
+		"       timebind DEV DRIVER N | timegroup GROUP DEV N\n");
 	return 2;
 }
