@@ -10,9 +10,9 @@
 wt=$BUILD/bisect/linux
 res=$BUILD/bisect.results
 cache=$BUILD/bisect/ok
+mkdir -p "$BUILD/bisect"
 : >"$res"
 touch "$cache"
-mkdir -p "$BUILD/bisect"
 [[ -d $wt ]] || git -C "$TREE" worktree add -q --detach "$wt" dmaown-base ||
 	die "cannot create the bisect worktree"
 commits=$(git -C "$TREE" rev-list --reverse dmaown-base..HEAD)
