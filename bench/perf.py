@@ -17,7 +17,7 @@ import check  # noqa: E402
 
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "1 8 30").split()]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-ITERS = int(os.environ.get("BENCH_ITERS", "100"))
+ITERS = int(os.environ.get("BENCH_ITERS", "30"))
 KEYS = ["bind_ns", "unbind_ns", "set_container_ns", "set_iommu_ns", "get_device_fd_ns",
         "close_ns"]
 

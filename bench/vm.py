@@ -35,7 +35,7 @@ def bench_group(n):
            "-device", "pcie-pci-bridge,id=br2,bus=rp5",
            "-device", "e1000,bus=br2,addr=1"]
     for i in range(n):
-        out += ["-device", "edu,bus=br2,addr=%d" % (i + 2)]
+        out += ["-device", "edu,bus=br2,addr=0x%x" % (i + 2)]
     return out
 
 
