@@ -48,6 +48,13 @@ def sh(cmd, env=None, log=None):
     return p.returncode, (out[-1] if out else "")
 
 
+def host_packages():
+    """What the boots and checks need beyond the build scripts' own packages."""
+    if subprocess.run(["bash", "-c", ". '%s/lib.sh' && need_pkgs "
+                       "qemu-system-x86:qemu-system-x86_64 perl:perl" % B]).returncode:
+        sys.exit(1)
+
+
 def step(title):
     print("== %s" % title, flush=True)
 
@@ -287,6 +294,7 @@ def main():
     a = ap.parse_args()
     if a.bench:
         os.execv(sys.executable, [sys.executable, os.path.join(B, "perf.py")])
+    host_packages()
     res, report = Results(), []
     t0 = time.monotonic()
     if a.check:

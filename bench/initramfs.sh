@@ -6,7 +6,8 @@
 
 kout=$(readlink -f "${1:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}")
 dest=${2:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}
-need_pkgs busybox-static:/bin/busybox cpio:cpio gcc:gcc libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
+need_pkgs busybox-static:/bin/busybox cpio:cpio gcc:gcc libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a \
+	file:file make:make
 file -L /bin/busybox 2>/dev/null | grep -q dynamically &&
 	die "/bin/busybox is not static: install busybox-static"
 root=$(mktemp -d)

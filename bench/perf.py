@@ -32,6 +32,7 @@ def run(name, img, initrd, n):
 
 
 def main():
+    check.host_packages()
     kernels = {"base": check.build("base"), "patched": check.build("vm")}
     res = {}
     for n in SIZES:
