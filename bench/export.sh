@@ -32,7 +32,6 @@ mkdir -p "$dest"
 rm -f "$dest"/*.patch "$dest/series"
 cp "$tmp"/* "$dest"/
 if [[ $dest == "$TOP/patches" ]]; then
-	phash=$(cd "$dest" && cat series $(grep -v '^#' series) | sha256sum | cut -c1-64)
-	echo "$(git -C "$TREE" rev-parse HEAD) $phash" >"$TREE/.git/dmaown-sync"
+	mark_synced
 	log "exported $n patches to patches/"
 fi

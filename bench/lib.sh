@@ -47,6 +47,11 @@ need_pkgs() {
 	fi
 }
 
+# The sync stamp of build/linux: "<HEAD> <hash of patches/>" as of the last
+# 'make tree' or 'make export'; tree.sh reads it to tell which side changed.
+series_hash() { (cd "$1" && cat series $(grep -v '^#' series) 2>/dev/null | sha256sum | cut -c1-64); }
+mark_synced() { echo "$(git -C "$TREE" rev-parse HEAD) $(series_hash "$TOP/patches")" >"$TREE/.git/dmaown-sync"; }
+
 # Source tree of the unpatched base: KERNEL_SRC or the cached Debian tree.
 base_src() {
 	if [[ -n ${KERNEL_SRC:-} ]]; then

@@ -7,7 +7,7 @@
 "$TOP/bench/base.sh"
 src=$(base_src)
 stamp=$TREE/.git/dmaown-sync
-phash=$(cd "$TOP/patches" && cat series $(grep -v '^#' series) 2>/dev/null | sha256sum | cut -c1-64)
+phash=$(series_hash "$TOP/patches")
 
 if [[ ! -d $TREE/.git ]]; then
 	log "creating $TREE"
@@ -62,5 +62,5 @@ while read -r p; do
 	fi
 	n=$((n + 1))
 done <"$TOP/patches/series"
-echo "$(git -C "$TREE" rev-parse HEAD) $phash" >"$stamp"
+mark_synced
 log "build/linux: base + $n patches"
