@@ -7,7 +7,8 @@
 what=${1:?usage: kernel.sh vm|base}
 variant=${VARIANT:-default}
 need_pkgs gcc:gcc make:make bc:bc bison:bison flex:flex libelf-dev:/usr/include/libelf.h \
-	libssl-dev:/usr/include/openssl/ssl.h ccache:ccache cpio:cpio kmod:depmod
+	libssl-dev:/usr/include/openssl/ssl.h ccache:ccache cpio:cpio kmod:depmod \
+	rsync:rsync
 frags=("$TOP/kconfig/vm.config")
 nocheck=
 case $what in
@@ -55,7 +56,7 @@ if ! "${mk[@]}" bzImage modules >"$out/build.log" 2>&1; then
 	grep -E 'error|Error' "$out/build.log" | head -20 >&2
 	die "kernel build of $what failed (log: $out/build.log)"
 fi
-"${mk[@]}" headers_install >>"$out/build.log" 2>&1 || die "headers_install of $what failed"
+"${mk[@]}" headers_install >>"$out/build.log" 2>&1 || die "headers_install of $what failed (log: $out/build.log)"
 rm -rf "$out/modroot"
 "${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install >>"$out/build.log" 2>&1 ||
 	die "modules_install of $what failed (log: $out/build.log)"
