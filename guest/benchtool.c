@@ -8,6 +8,9 @@
  *                                   VFIO_SET_IOMMU(TYPE1v2), run CMD while the
  *                                   group is held, then close; prints each
  *                                   step's result as "hold: STEP ok|ERRNO"
+ *   benchtool hold-container GROUP CMD...
+ *                                   the same without VFIO_SET_IOMMU: the group
+ *                                   is claimed and sits on the blocking domain
  *   benchtool timebind DEV DRIVER N  bind and unbind DEV to DRIVER N times
  *                                   through sysfs; prints median ns of each
  *   benchtool timegroup GROUP DEV N open the group N times and time
@@ -65,7 +68,7 @@ static int step(const char *what, int ret)
 	return ret;
 }
 
-static int do_hold(const char *grp, char **cmd)
+static int do_hold(const char *grp, char **cmd, int set_iommu)
 {
 	char path[64];
 	int container, group, status = 0;
@@ -80,7 +83,8 @@ static int do_hold(const char *grp, char **cmd)
 		return 1;
 	if (step("set-container", ioctl(group, VFIO_GROUP_SET_CONTAINER, &container)) < 0)
 		return 1;
-	if (step("set-iommu", ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) < 0)
+	if (set_iommu &&
+	    step("set-iommu", ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) < 0)
 		return 1;
 	pid = fork();
 	if (pid == 0) {
@@ -193,12 +197,15 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "write"))
 		return do_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
-		return do_hold(argv[2], argv + 3);
+		return do_hold(argv[2], argv + 3, 1);
+	if (argc >= 4 && !strcmp(argv[1], "hold-container"))
+		return do_hold(argv[2], argv + 3, 0);
 	if (argc == 5 && !strcmp(argv[1], "timebind"))
 		return do_timebind(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "timegroup"))
 		return do_timegroup(argv[2], argv[3], atoi(argv[4]));
 	fprintf(stderr, "usage: benchtool write PATH VALUE | hold GROUP CMD... |\n"
+		"       hold-container GROUP CMD... |\n"
 		"       timebind DEV DRIVER N | timegroup GROUP DEV N\n");
 	return 2;
 }
