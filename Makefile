@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 B := bench
 
-.PHONY: all report check tree export base vm-kernel base-kernel bench clean help
+.PHONY: all report check tree export base vm-kernel base-kernel bench soak clean help
 all report: tree
 	@python3 $(B)/check.py --report
 
@@ -13,6 +13,11 @@ check: tree
 
 bench: tree
 	@python3 $(B)/check.py --bench
+
+# SOAK_SECONDS=N sets the soak's length (600), FAULT_STRIDE=K the fault sweep's
+# step after n = 64 (1: every allocation)
+soak: tree
+	@SOAK_SECONDS=$(SOAK_SECONDS) FAULT_STRIDE=$(FAULT_STRIDE) python3 $(B)/check.py --soak
 
 base:
 	@$(B)/base.sh

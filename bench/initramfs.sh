@@ -12,7 +12,7 @@ file -L /bin/busybox 2>/dev/null | grep -q dynamically &&
 	die "/bin/busybox is not static: install busybox-static"
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,bench/scenarios,bench/perf,bench/kselftest,lib}
+mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,bench/scenarios,bench/perf,bench/stress,bench/kselftest,lib}
 cp /bin/busybox "$root/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[[ $a == busybox ]] || ln -sf busybox "$root/bin/$a"
@@ -21,8 +21,11 @@ cp "$TOP/guest/init" "$root/init"
 cp "$TOP/guest/state" "$root/bench/state"
 cp "$TOP"/guest/scenarios/* "$root/bench/scenarios/"
 cp "$TOP"/guest/perf/* "$root/bench/perf/"
-gcc -static -O2 -Wall -Werror -o "$root/bench/benchtool" "$TOP/guest/benchtool.c" ||
-	die "guest/benchtool.c does not build"
+cp "$TOP"/guest/stress/* "$root/bench/stress/"
+for t in benchtool ownstress; do
+	gcc -static -O2 -Wall -Werror -pthread -o "$root/bench/$t" "$TOP/guest/$t.c" ||
+		die "guest/$t.c does not build"
+done
 if [[ -d $kout/modroot/lib/modules ]]; then
 	cp -a "$kout/modroot/lib/modules" "$root/lib/"
 fi

@@ -4,8 +4,8 @@
 Boots KERNEL with INITRD on a q35 machine with an emulated Intel IOMMU
 (interrupt remapping on, split irqchip), TCG by default, and a PCI topology in
 which several endpoints share one IOMMU group. The serial console goes to LOG.
-A guest line "@@HOST device_add {json}" makes the host hot-add a device through
-QMP. Every boot has a hard timeout.
+A guest line "@@HOST device_add {json}" or "@@HOST device_del {json}" makes the
+host hot-add or hot-remove a device through QMP. Every boot has a hard timeout.
 
 Exit status: 0 the guest finished (@@DONE), 10 the kernel panicked or oopsed
 (oops=panic), 11 timeout, 12 QEMU failed.
@@ -140,10 +140,11 @@ def main():
             log.flush()
             if any(x in text for x in PANIC):
                 panicked = True
-            if "@@HOST device_add " in text:
-                args = json.loads(text.split("@@HOST device_add ", 1)[1])
-                res = qmp(sock, [{"execute": "device_add", "arguments": args}])
-                log.write("# host: device_add %s -> %s\n" % (json.dumps(args), json.dumps(res)))
+            m = re.search(r"@@HOST (device_add|device_del) (\{.*\})", text)
+            if m:
+                args = json.loads(m.group(2))
+                res = qmp(sock, [{"execute": m.group(1), "arguments": args}])
+                log.write("# host: %s %s -> %s\n" % (m.group(1), json.dumps(args), json.dumps(res)))
             if text.startswith("@@DONE"):
                 status = 0
     if buf:

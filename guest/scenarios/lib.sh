@@ -25,3 +25,16 @@ refused_by_owner() {
 	dmesg | grep -q "$1: $2: kernel DMA refused: IOMMU group $3 is owned by $4 (pid [0-9]*)" &&
 		echo yes || echo no
 }
+netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -1; }
+dma_faults() { dmesg | grep -cE 'DMAR: \[DMA (Read|Write)\]|Detected Tx Unit Hang'; }
+# transmit DEV ADDRESS: bring DEV's netdev up at ADDRESS, ping a host that is
+# not there (the frames still go out through DMA), print the frames sent
+transmit() {
+	nic=$(netdev "$1")
+	ip link set dev "$nic" up && ip addr add "$2/24" dev "$nic"
+	sleep 3	# the e1000 watchdog brings the link up
+	ping -c 4 -W 1 -I "$nic" "${2%.*}.254" > /dev/null 2>&1
+	sleep 3	# and reports a Tx hang after 2 s without progress
+	cat "/sys/class/net/$nic/statistics/tx_packets" 2>/dev/null || echo 0
+	ip addr flush dev "$nic"; ip link set dev "$nic" down
+}
