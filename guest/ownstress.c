@@ -716,9 +716,11 @@ static void w_topology(void)
 		msleep(rnd(50));
 		count(OP_RESCAN, wr(PCI "/rescan", "1"));
 		if (round++ % 4 == 0) {
-			char e[MAXDEV][16];
-			int n, i, t;
+			char e[MAXDEV][16], had[MAXDEV][16];
+			int n, nhad, i, j, t;
 
+			/* the new device is the e1000 that was not there before */
+			nhad = find_pci(E1000, had, MAXDEV);
 			host("@@HOST device_add {\"driver\": \"e1000\", \"bus\": \"rp4\", \"id\": \"soakhot\"}\n");
 			for (t = 0; t < 100 && !S->hot[0]; t++) {
 				msleep(100);
@@ -726,10 +728,12 @@ static void w_topology(void)
 				if (t == 30)
 					wr(PCI "/rescan", "1");
 				n = find_pci(E1000, e, MAXDEV);
-				for (i = 0; i < n; i++)
-					if (strcmp(e[i], A[0]) && strcmp(e[i], A[1]) &&
-					    strcmp(e[i], B))
+				for (i = 0; i < n; i++) {
+					for (j = 0; j < nhad && strcmp(e[i], had[j]); j++)
+						;
+					if (j == nhad)
 						cpy(S->hot, 16, e[i]);
+				}
 			}
 			count(OP_HOTADD, S->hot[0] ? 0 : ETIMEDOUT);
 			if (S->hot[0]) {
