@@ -28,23 +28,7 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
-static const char *ename(int e)
-{
-	switch (e) {
-	case 0: return "ok";
-	case EBUSY: return "EBUSY";
-	case EPERM: return "EPERM";
-	case EINVAL: return "EINVAL";
-	case ENODEV: return "ENODEV";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case ENXIO: return "ENXIO";
-	case ENOSPC: return "ENOSPC";
-	case EFAULT: return "EFAULT";
-	case EACCES: return "EACCES";
-	default: return strerror(e);
-	}
-}
+#include "ename.h"
 
 static int do_write(const char *path, const char *val)
 {
