@@ -187,13 +187,36 @@ def figures(text):
 
 def figure_line(text):
     f = figures(text)
-    m = re.search(r"@@KMEMLEAK (\d+)", text)
+    total, acpica = leaks(text)
     return ("soak: %d operations in %d s (%.1f/s), %d breaches, %d injected faults, "
-            "%d splats, %s leaks" % (
+            "%d splats, %s leaks%s" % (
                 f.get("soak_operations", 0), f.get("soak_seconds", 0),
                 f.get("soak_operations", 0) / max(1, f.get("soak_seconds", 0)),
                 f.get("soak_breaches", 0), f.get("fault_injected", 0), len(splats(text)),
-                m.group(1) if m else "unknown"))
+                "unknown" if total is None else total - acpica,
+                " (and %d in ACPICA under injected failures)" % acpica if acpica else ""))
+
+
+# ACPICA's own functions (drivers/acpi/acpica): its parser leaks its parse
+# ops when an allocation inside an AML method fails (seen in the rescan sweep,
+# from the _DSM of pci_create_firmware_label_files()); not an ownership path.
+ACPICA_FRAME = re.compile(r"\] (acpi_(ps|ds|ex|ns|ut|ev|tb|rs|hw)_\w+)\+")
+
+
+def leaks(text):
+    """(all, acpica): kmemleak's unreferenced objects, and those among them
+    allocated by ACPICA in a boot that injected allocation failures."""
+    m = re.search(r"@@KMEMLEAK (\d+)", text)
+    if not m:
+        return None, 0
+    injected = "FAULT_INJECTION: forcing a failure" in text
+    acpica = 0
+    for block in re.split(r"@@= unreferenced object", text)[1:]:
+        bt = block.split("backtrace:", 1)[-1]
+        first = re.search(r"\[<[^>]*>\] (\w+)\+", bt)
+        if injected and first and ACPICA_FRAME.search("] %s+" % first.group(1)):
+            acpica += 1
+    return int(m.group(1)), acpica
 
 
 def splats(text):
@@ -222,10 +245,12 @@ def judge_vm_boot(res, prefix, rc, text, scenarios, todo):
     sp = splats(text)
     res.add("fail" if sp else "pass", prefix + "no WARN/BUG/lockdep/KASAN splat in the log",
             "; ".join(sp[:3]))
-    m = re.search(r"@@KMEMLEAK (\d+)", text)
-    if m:
-        res.add("pass" if m.group(1) == "0" else "fail", prefix + "kmemleak: no leaks",
-                m.group(1) + " unreferenced objects")
+    total, acpica = leaks(text)
+    if total is not None:
+        res.add("pass" if total == acpica else "fail", prefix + "kmemleak: no leaks",
+                "%d unreferenced objects" % total +
+                (", %d of them ACPICA's under injected failures (not counted)" % acpica
+                 if acpica else ""))
 
 
 def guest_scenarios(tree_has_kselftests):
