@@ -200,7 +200,7 @@ def figure_line(text):
 # ACPICA's own functions (drivers/acpi/acpica): its parser leaks its parse
 # ops when an allocation inside an AML method fails (seen in the rescan sweep,
 # from the _DSM of pci_create_firmware_label_files()); not an ownership path.
-ACPICA_FRAME = re.compile(r"\] (acpi_(ps|ds|ex|ns|ut|ev|tb|rs|hw)_\w+)\+")
+ACPICA_FUNC = re.compile(r"acpi_(ps|ds|ex|ns|ut|ev|tb|rs|hw)_")
 
 
 def leaks(text):
@@ -214,7 +214,7 @@ def leaks(text):
     for block in re.split(r"@@= unreferenced object", text)[1:]:
         bt = block.split("backtrace:", 1)[-1]
         first = re.search(r"\[<[^>]*>\] (\w+)\+", bt)
-        if injected and first and ACPICA_FRAME.search("] %s+" % first.group(1)):
+        if injected and first and ACPICA_FUNC.match(first.group(1)):
             acpica += 1
     return int(m.group(1)), acpica
 

@@ -1434,7 +1434,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (!strcmp(argv[1], "soak") && argc >= 3 && argc <= 4)
 		return do_soak(atoi(argv[2]), !(argc == 4 && !strcmp(argv[3], "removal-apart")));
-	if (!strcmp(argv[1], "faults") && argc <= 4)
+	if (!strcmp(argv[1], "faults") && argc <= 3)
 		return do_faults(argc >= 3 ? atoi(argv[2]) : 1);
 	if (!strcmp(argv[1], "badinput"))
 		return do_badinput();
