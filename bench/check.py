@@ -16,7 +16,7 @@ B = os.path.join(TOP, "bench")
 BUILD = os.path.join(TOP, "build")
 TREE = os.path.join(BUILD, "linux")
 LOGS = os.path.join(BUILD, "logs")
-OUT = os.path.join(BUILD, "out")
+OUT = os.environ.get("BENCH_OUT") or os.path.join(BUILD, "out")
 
 # The scenario that crashes the unpatched base (issue 2, item 5).
 CRASH_SCENARIO = "vfio-bind-into-owned"
