@@ -16,6 +16,7 @@ B = os.path.join(TOP, "bench")
 BUILD = os.path.join(TOP, "build")
 TREE = os.path.join(BUILD, "linux")
 LOGS = os.path.join(BUILD, "logs")
+OUT = os.environ.get("BENCH_OUT") or os.path.join(BUILD, "out")
 
 # The scenario that crashes the unpatched base (issue 2, item 5).
 CRASH_SCENARIO = "vfio-bind-into-owned"
@@ -370,6 +371,41 @@ def bisect(res):
         res.add("fail", "bisect builds ran")
 
 
+def symvers(path):
+    """{symbol: crc} from a Module.symvers (crc, symbol, module, export[, ns])."""
+    out = {}
+    with open(path) as f:
+        for l in f:
+            parts = l.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                out[parts[1]] = parts[0]
+    return out
+
+
+def abi(res, report):
+    """genksyms CRCs of base and patched (MODVERSIONS in kconfig/vm.config):
+    the series may add exports, never change or remove one (issue 11)."""
+    step("ABI: exported symbols and their CRCs, base vs patched")
+    base = symvers(os.path.join(OUT, "base-default", "Module.symvers"))
+    new = symvers(os.path.join(OUT, "vm-default", "Module.symvers"))
+    crcs = [c for c in base.values() if c not in ("0x00000000", "")]
+    if not crcs:
+        res.add("fail", "abi: the base was built with CONFIG_MODVERSIONS", "no CRCs in Module.symvers")
+        return
+    changed = sorted(s for s in base if s in new and new[s] != base[s])
+    removed = sorted(s for s in base if s not in new)
+    added = sorted(s for s in new if s not in base)
+    line = "abi: %d changed, %d removed, %d added" % (len(changed), len(removed), len(added))
+    print("   " + line, flush=True)
+    res.add("pass" if not changed and not removed else "fail",
+            "abi: no exported symbol of the base changes its CRC or goes away",
+            line + ("; changed: " + ", ".join(changed[:10]) if changed else "") +
+            ("; removed: " + ", ".join(removed[:10]) if removed else ""))
+    report.append(("ABI (Module.symvers, MODVERSIONS)", "expected: 0 changed, 0 removed",
+                   "happened: " + line, ["added: " + s for s in added] +
+                   ["changed: " + s for s in changed] + ["removed: " + s for s in removed], ""))
+
+
 def print_report(report):
     print("\n================ report ================")
     for title, exp, got, lines, oops in report:
@@ -410,6 +446,7 @@ def main():
         if a.check:
             base_soak(res, report)
         patched(res, report)
+        abi(res, report)
         if a.check:
             patched(res, report, "debug")
             bisect(res)
