@@ -3,12 +3,19 @@
 # worktree (build/bisect) and output directory, so the main build stays warm.
 # Results are cached per commit id: an unchanged series costs nothing.
 # Writes build/bisect.results: "ok|fail <n>/<total> <subject>" per patch.
+# ARCH=arm64: only the patches that touch a C file that the arm64 VM kernel
+# compiles and the x86_64 one does not (an object in build/out/arm64-vm-default
+# and none in build/out/vm-default: vfio-platform, vfio-amba, vfio-fsl-mc, the
+# Arm SMMU drivers), for arm64; the results go to build/bisect-arm64.results.
 . "$(dirname "$0")/lib.sh"
 
 # build/bisect/{linux,out} mirrors build/{linux,out}, so that ccache
 # (CCACHE_BASEDIR=build/) sees the same relative paths and shares entries.
 wt=$BUILD/bisect/linux
+arch=${ARCH:-x86_64}
+[[ $arch == x86 ]] && arch=x86_64
 res=$BUILD/bisect.results
+[[ $arch == x86_64 ]] || res=$BUILD/bisect-$arch.results
 cache=$BUILD/bisect/ok
 mkdir -p "$BUILD/bisect"
 : >"$res"
@@ -17,19 +24,36 @@ touch "$cache"
 	die "cannot create the bisect worktree"
 commits=$(git -C "$TREE" rev-list --reverse dmaown-base..HEAD)
 total=$(echo "$commits" | grep -c . || true)
-cfg=$(cat "$TOP"/kconfig/vm.config "$TOP"/kconfig/series.config | sha256sum | cut -c1-16)
+cfg=$(cat "$TOP"/kconfig/vm.config "$TOP/kconfig/$arch.config" "$TOP"/kconfig/series.config |
+	sha256sum | cut -c1-16)-$arch
+# a C file of commit $1 that only the $arch VM kernel compiles, if any
+x86_unbuilt() {
+	local f
+	for f in $(git -C "$TREE" diff-tree --no-commit-id --name-only -r "$1" -- '*.c'); do
+		[[ -e $OUT/$arch-vm-default/${f%.c}.o && ! -e $OUT/vm-default/${f%.c}.o ]] &&
+			{ echo "$f"; return; }
+	done
+	return 0
+}
+[[ $arch == x86_64 || ( -d $OUT/vm-default && -d $OUT/$arch-vm-default ) ]] ||
+	die "bisect.sh: ARCH=$arch needs the x86_64 and $arch VM builds first"
 i=0 rc=0
 for c in $commits; do
 	i=$((i + 1))
 	subj=$(git -C "$TREE" log -1 --format=%s "$c")
+	if [[ $arch != x86_64 ]]; then
+		why=$(x86_unbuilt "$c")
+		[[ -n $why ]] || continue
+		subj="$subj ($why)"
+	fi
 	tree=$(git -C "$TREE" rev-parse "$c^{tree}")
 	if grep -qx "$tree $cfg" "$cache"; then
 		echo "ok $i/$total $subj" >>"$res"
 		continue
 	fi
 	git -C "$wt" checkout -q --detach "$c" || die "cannot check out $c"
-	log "bisect build $i/$total: $subj"
-	if BENCH_TREE=$wt BENCH_OUT=$BUILD/bisect/out BENCH_PARTIAL_SERIES=1 \
+	log "bisect build $i/$total ($arch): $subj"
+	if ARCH=$arch BENCH_TREE=$wt BENCH_OUT=$BUILD/bisect/out BENCH_PARTIAL_SERIES=1 \
 		"$TOP/bench/kernel.sh" vm >/dev/null; then
 		echo "ok $i/$total $subj" >>"$res"
 		echo "$tree $cfg" >>"$cache"

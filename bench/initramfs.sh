@@ -2,6 +2,8 @@
 # initramfs.sh KERNEL_OUT_DIR OUTPUT: the one place that builds the VM's
 # initramfs: Debian's busybox-static, the bench's guest programs, the modules
 # of that kernel, and the kselftests of the tree it was built from (if any).
+# The architecture is the kernel's: an arm64 kernel gets arm64 programs
+# (Debian's cross compiler and busybox-static:arm64).
 . "$(dirname "$0")/lib.sh"
 
 kout=$(readlink -f "${1:?usage: initramfs.sh KERNEL_OUT_DIR OUTPUT}")
@@ -10,10 +12,17 @@ need_pkgs busybox-static:/bin/busybox cpio:cpio gcc:gcc libc6-dev:/usr/lib/x86_6
 	file:file make:make
 file -L /bin/busybox 2>/dev/null | grep -q dynamically &&
 	die "/bin/busybox is not static: install busybox-static"
+busybox=/bin/busybox cc=gcc
+if grep -qx CONFIG_ARM64=y "$kout/.config" 2>/dev/null; then
+	need_pkgs gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc \
+		libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/lib/libc.a
+	busybox=$(arm64_busybox) cc=aarch64-linux-gnu-gcc
+fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,bench/scenarios,bench/perf,bench/stress,bench/kselftest,lib}
-cp /bin/busybox "$root/bin/busybox"
+cp "$busybox" "$root/bin/busybox"
+# the applets of the host's busybox: the same Debian version and configuration
 for a in $(/bin/busybox --list); do
 	[[ $a == busybox ]] || ln -sf busybox "$root/bin/$a"
 done
@@ -23,7 +32,7 @@ cp "$TOP"/guest/scenarios/* "$root/bench/scenarios/"
 cp "$TOP"/guest/perf/* "$root/bench/perf/"
 cp "$TOP"/guest/stress/* "$root/bench/stress/"
 for t in benchtool ownstress; do
-	gcc -static -O2 -Wall -Werror -pthread -o "$root/bench/$t" "$TOP/guest/$t.c" ||
+	$cc -static -O2 -Wall -Werror -pthread -o "$root/bench/$t" "$TOP/guest/$t.c" ||
 		die "guest/$t.c does not build"
 done
 if [[ -d $kout/modroot/lib/modules ]]; then
@@ -35,7 +44,7 @@ if [[ -n $src && -d $src/tools/testing/selftests/iommu ]]; then
 	kst=$kout/kselftest
 	mkdir -p "$kst"
 	make -s -C "$src/tools/testing/selftests/iommu" OUTPUT="$kst" \
-		CC=gcc LDFLAGS=-static KHDR_INCLUDES="-I$kout/usr/include" \
+		CC=$cc LDFLAGS=-static KHDR_INCLUDES="-I$kout/usr/include" \
 		>"$kst/build.log" 2>&1 || { cat "$kst/build.log" >&2; die "kselftests of $src do not build"; }
 	find "$kst" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/bench/kselftest/" \;
 	find "$src/tools/testing/selftests/iommu" -maxdepth 1 -name '*.sh' -exec cp {} "$root/bench/kselftest/" \;

@@ -1,7 +1,9 @@
 #!/bin/bash
-# kernel.sh vm|base: build an x86_64 bzImage (and modules) out of tree from
-# allnoconfig plus the fragments in kconfig/, with ccache. VARIANT=debug adds
-# kconfig/debug.config. Prints the bzImage path as the last line.
+# kernel.sh vm|base: build the VM kernel (and modules) out of tree from
+# allnoconfig plus the fragments in kconfig/ (vm.config and $ARCH.config), with
+# ccache. ARCH=x86_64 (default) or arm64 (with Debian's cross compiler);
+# VARIANT=debug adds kconfig/debug.config. Prints the kernel image's path
+# (bzImage, or arm64's Image) as the last line.
 . "$(dirname "$0")/lib.sh"
 
 what=${1:?usage: kernel.sh vm|base}
@@ -9,7 +11,14 @@ variant=${VARIANT:-default}
 need_pkgs gcc:gcc make:make bc:bc bison:bison flex:flex libelf-dev:/usr/include/libelf.h \
 	libssl-dev:/usr/include/openssl/ssl.h ccache:ccache cpio:cpio kmod:depmod \
 	rsync:rsync
-frags=("$TOP/kconfig/vm.config")
+arch=${ARCH:-x86_64}
+case $arch in
+x86_64|x86) arch=x86_64 cross= image=arch/x86/boot/bzImage target=bzImage pre= ;;
+arm64)	need_pkgs gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc
+	cross=aarch64-linux-gnu- image=arch/arm64/boot/Image target=Image pre=arm64- ;;
+*)	die "unknown ARCH=$arch (x86_64 or arm64)" ;;
+esac
+frags=("$TOP/kconfig/vm.config" "$TOP/kconfig/$arch.config")
 nocheck=
 case $what in
 vm)	src=$TREE
@@ -27,7 +36,8 @@ debug)	frags+=("$TOP/kconfig/debug.config") ;;
 *)	die "unknown VARIANT=$variant (default or debug)" ;;
 esac
 
-out=$OUT/$what-$variant
+# build/out/<what>-<variant> for x86_64, build/out/arm64-<what>-<variant> for arm64
+out=$OUT/$pre$what-$variant
 mkdir -p "$out"
 cat "${frags[@]}" >"$out/fragment.config"
 checked=$out/fragment.config
@@ -35,7 +45,7 @@ if [[ -n ${nocheck:-} ]]; then
 	checked=$out/fragment.checked
 	for f in "${frags[@]}"; do [[ $f == "$nocheck" ]] || cat "$f"; done >"$checked"
 fi
-mk=(make -s -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
+mk=(make -s -C "$src" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" -j"$JOBS")
 log "configuring $what ($variant) in $out"
 "${mk[@]}" KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >"$out/config.log" 2>&1 ||
 	{ cat "$out/config.log" >&2; die "allnoconfig failed for $what"; }
@@ -52,7 +62,7 @@ done <"$checked"
 ((bad == 0)) || die "kernel config for $what is not what kconfig/ asks for"
 
 log "building $what ($variant)"
-if ! "${mk[@]}" bzImage modules >"$out/build.log" 2>&1; then
+if ! "${mk[@]}" "$target" modules >"$out/build.log" 2>&1; then
 	grep -E 'error|Error' "$out/build.log" | head -20 >&2
 	die "kernel build of $what failed (log: $out/build.log)"
 fi
@@ -60,4 +70,4 @@ fi
 rm -rf "$out/modroot"
 "${mk[@]}" INSTALL_MOD_PATH="$out/modroot" modules_install >>"$out/build.log" 2>&1 ||
 	die "modules_install of $what failed (log: $out/build.log)"
-echo "$out/arch/x86/boot/bzImage"
+echo "$out/$image"

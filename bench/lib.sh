@@ -61,3 +61,29 @@ base_src() {
 		echo "$CACHE/src/$BASE_DIR"
 	fi
 }
+
+# The arm64 guest's busybox: Debian's busybox-static for arm64, fetched with a
+# private apt configuration (the host's dpkg gets no foreign architecture).
+# Prints the path of the static binary.
+arm64_busybox() {
+	local dir=$CACHE/arm64 apt=$CACHE/apt-arm64 deb
+	if [[ ! -x $dir/busybox ]]; then
+		need_pkgs dpkg:dpkg-deb ca-certificates:/etc/ssl/certs/ca-certificates.crt >&2
+		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dir"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" \
+			>"$apt/sources.list"
+		local aptopt=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+			-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+			-o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root
+			-o APT::Architecture=arm64 -o APT::Architectures::=arm64)
+		log "downloading Debian's busybox-static for arm64"
+		{ apt-get "${aptopt[@]}" -qq update &&
+			(cd "$dir" && rm -f ./*.deb && apt-get "${aptopt[@]}" -qq download busybox-static:arm64); } >&2 ||
+			die "could not download busybox-static:arm64 from bookworm"
+		deb=$(ls "$dir"/busybox-static_*_arm64.deb)
+		dpkg-deb --fsys-tarfile "$deb" | tar -xO ./bin/busybox >"$dir/busybox.tmp" ||
+			die "$deb has no bin/busybox"
+		chmod +x "$dir/busybox.tmp" && mv "$dir/busybox.tmp" "$dir/busybox"
+	fi
+	echo "$dir/busybox"
+}

@@ -310,8 +310,14 @@ static int discover(void)
 		else if (!shared && !B[0])
 			cpy(B, 16, e[i]);
 	}
+	/*
+	 * The edu of group A; with a device tree (arm64) a device that no
+	 * driver took yet has no group: then the edu in A[0]'s slot
+	 * ("DDDD:BB:SS."), one of the functions that share it.
+	 */
 	for (i = 0; nA == 2 && i < nedu; i++)
-		if (group_of(edu[i]) == group_of(A[0]))
+		if (group_of(edu[i]) == group_of(A[0]) ||
+		    (group_of(edu[i]) < 0 && !strncmp(edu[i], A[0], 13)))
 			cpy(A[nA++], 16, edu[i]);
 	IVS[0] = 0;
 	if (find_pci(IVSHMEM, ivs, 2) > 0)

@@ -26,7 +26,9 @@ refused_by_owner() {
 		echo yes || echo no
 }
 netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -1; }
-dma_faults() { dmesg | grep -cE 'DMAR: \[DMA (Read|Write)\]|Detected Tx Unit Hang'; }
+# IOMMU faults (VT-d, SMMUv3, virtio-iommu) and e1000 Tx hangs in the log
+FAULTS='DMAR: \[DMA (Read|Write)\]|arm-smmu-v3 .*: event 0x[0-9a-f]+ received|fault from EP|Detected Tx Unit Hang'
+dma_faults() { dmesg | grep -cE "$FAULTS"; }
 # transmit DEV ADDRESS: bring DEV's netdev up at ADDRESS, ping a host that is
 # not there (the frames still go out through DMA), print the frames sent
 transmit() {
