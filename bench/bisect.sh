@@ -11,13 +11,15 @@
 
 # build/bisect/{linux,out} mirrors build/{linux,out}, so that ccache
 # (CCACHE_BASEDIR=build/) sees the same relative paths and shares entries.
-wt=$BUILD/bisect/linux
+# arm64 has its own, build/bisect-arm64/{linux,out}, so that both can run at
+# once (check.py runs the arm64 one in the background).
 arch=${ARCH:-x86_64}
 [[ $arch == x86 ]] && arch=x86_64
-res=$BUILD/bisect.results
-[[ $arch == x86_64 ]] || res=$BUILD/bisect-$arch.results
-cache=$BUILD/bisect/ok
-mkdir -p "$BUILD/bisect"
+bdir=$BUILD/bisect res=$BUILD/bisect.results
+[[ $arch == x86_64 ]] || bdir=$BUILD/bisect-$arch res=$BUILD/bisect-$arch.results
+wt=$bdir/linux
+cache=$bdir/ok
+mkdir -p "$bdir"
 : >"$res"
 touch "$cache"
 [[ -d $wt ]] || git -C "$TREE" worktree add -q --detach "$wt" dmaown-base ||
@@ -53,7 +55,7 @@ for c in $commits; do
 	fi
 	git -C "$wt" checkout -q --detach "$c" || die "cannot check out $c"
 	log "bisect build $i/$total ($arch): $subj"
-	if ARCH=$arch BENCH_TREE=$wt BENCH_OUT=$BUILD/bisect/out BENCH_PARTIAL_SERIES=1 \
+	if ARCH=$arch BENCH_TREE=$wt BENCH_OUT=$bdir/out BENCH_PARTIAL_SERIES=1 \
 		"$TOP/bench/kernel.sh" vm >/dev/null; then
 		echo "ok $i/$total $subj" >>"$res"
 		echo "$tree $cfg" >>"$cache"

@@ -317,7 +317,7 @@ static int discover(void)
 	 */
 	for (i = 0; nA == 2 && i < nedu; i++)
 		if (group_of(edu[i]) == group_of(A[0]) ||
-		    (group_of(edu[i]) < 0 && !strncmp(edu[i], A[0], 13)))
+		    (group_of(edu[i]) < 0 && !strncmp(edu[i], A[0], 11)))
 			cpy(A[nA++], 16, edu[i]);
 	IVS[0] = 0;
 	if (find_pci(IVSHMEM, ivs, 2) > 0)
