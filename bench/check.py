@@ -29,7 +29,8 @@ SOAK_SHORT = 60
 SOAK_LONG = int(os.environ.get("SOAK_SECONDS") or 600)
 # The fault sweep takes every n up to 64, then every FAULT_STRIDE-th in
 # 'make soak' (1: every allocation; e1000's probe alone has over 3,000 under
-# KASAN, at about a second each), and in 'make check' n grows by an eighth.
+# KASAN, at about a second each); in 'make check' every n up to 32, then n
+# grows by an eighth.
 FAULT_STRIDE_CHECK = 0
 FAULT_STRIDE_SOAK = int(os.environ.get("FAULT_STRIDE") or 1)
 # The adversarial programs that need the debug variant (guest/stress/).
