@@ -39,8 +39,11 @@ need_pkgs() {
 	((${#miss[@]})) || return 0
 	log "installing missing Debian packages: ${miss[*]}"
 	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq --no-install-recommends "${miss[@]}"; } >&2 ||
+		# one install at a time: make check builds arm64 kernels in the
+		# background while it builds the x86_64 ones
+		mkdir -p "$CACHE"
+		{ flock 9 && apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends "${miss[@]}"; } 9>"$CACHE/apt.lock" >&2 ||
 			die "could not install Debian packages: ${miss[*]}"
 	else
 		die "missing Debian packages (install them as root): ${miss[*]}"
