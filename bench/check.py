@@ -196,9 +196,15 @@ def parse_scenarios(text):
             cur = None
             continue
         if cur and l.startswith("@@| "):
-            m = re.match(r"(not ok|ok) \d+ (?:- )?(.*?)(?:\s+#\s*(SKIP|TODO)\b(.*))?$", l[4:])
+            # "ok 3 - desc", "ok 3 desc # SKIP why", and the kselftest
+            # harness's "ok 7 # SKIP why" (no description)
+            m = re.match(r"(not ok|ok) \d+(.*)$", l[4:])
             if m:
-                out[cur].append((m.group(1) == "ok", m.group(2), (m.group(3) or "").upper()))
+                rest = m.group(2)
+                d = re.search(r"(?:^|\s)#\s*(SKIP|TODO)\b", rest, re.I)
+                desc = (rest[:d.start()] if d else rest).strip()
+                desc = re.sub(r"^- ", "", desc) or (rest.strip() if d else "")
+                out[cur].append((m.group(1) == "ok", desc, d.group(1).upper() if d else ""))
     return out
 
 
