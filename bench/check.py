@@ -202,8 +202,8 @@ def parse_scenarios(text):
             if m:
                 rest = m.group(2)
                 d = re.search(r"(?:^|\s)#\s*(SKIP|TODO)\b", rest, re.I)
-                desc = (rest[:d.start()] if d else rest).strip()
-                desc = re.sub(r"^- ", "", desc) or (rest.strip() if d else "")
+                desc = re.sub(r"^- ", "", (rest[:d.start()] if d else rest).strip())
+                desc = desc or rest.strip()  # "ok 7 # SKIP why": the reason names it
                 out[cur].append((m.group(1) == "ok", desc, d.group(1).upper() if d else ""))
     return out
 
@@ -345,7 +345,8 @@ def base_crash(res, report, arch="x86_64"):
     p = ARCHES[arch]
     step("%sbase kernel: the crash must be reproduced" % p)
     img, initrd = build("base", arch=arch)
-    rc, text = boot(p.replace(": ", "-") + "base-crash", img, initrd, [CRASH_SCENARIO], timeout=300,
+    rc, text = boot(("" if arch == "x86_64" else arch + "-") + "base-crash", img, initrd,
+                    [CRASH_SCENARIO], timeout=300,
                     arch=arch)
     # arm64 has no "invalid opcode": it reports "Kernel BUG at <function>"
     signs = CRASH_SIGNS if arch == "x86_64" else ("Kernel BUG at vfio_iommu_group_notifier",)
@@ -376,7 +377,8 @@ def patched(res, report, variant="default", arch="x86_64", iommu=None):
             FAILSLAB_CACHES, SOAK_SHORT, FAULT_STRIDE_CHECK)
     elif variant == "debug":
         append = "kmemleak=on"
-    name = prefix.replace(": ", "-").replace("debug-", "") + "vm-" + variant
+    name = ("" if arch == "x86_64" else arch + "-") + \
+        ("virtio-iommu-" if iommu == "virtio" else "") + "vm-" + variant
     rc, text = boot(name, img, initrd, run, append=append,
                     timeout=2400 if variant == "debug" else 600, arch=arch, iommu=iommu)
     judge_vm_boot(res, prefix, rc, text, run, todo)
