@@ -13,13 +13,8 @@ fi
 [[ -f $src/.git/dmaown-base-ok ]] && exit 0
 
 need_pkgs git:git xz-utils:xz dpkg:dpkg-deb ca-certificates:/etc/ssl/certs/ca-certificates.crt
-apt=$CACHE/apt
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$CACHE/dl"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main" \
-	>"$apt/sources.list"
-aptopt=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
-	-o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+mkdir -p "$CACHE/dl"
+private_apt "$CACHE/apt" "$BASE_MIRROR $BASE_SUITE main"
 deb=$CACHE/dl/${BASE_PACKAGE}_${BASE_VERSION}_all.deb
 if ! echo "$BASE_DEB_SHA256  $deb" | sha256sum -c --status 2>/dev/null; then
 	rm -f "$deb"

@@ -65,20 +65,28 @@ base_src() {
 	fi
 }
 
+# private_apt DIR "MIRROR SUITE COMPONENT" [ARCH]: an apt configuration of
+# its own in DIR (the machine's sources, status and dpkg are not touched);
+# sets the array aptopt for apt-get.
+private_apt() {
+	local apt=$1
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $2" >"$apt/sources.list"
+	aptopt=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
+		-o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+	[[ -z ${3:-} ]] || aptopt+=(-o "APT::Architecture=$3" -o "APT::Architectures::=$3")
+}
+
 # The arm64 guest's busybox: Debian's busybox-static for arm64, fetched with a
 # private apt configuration (the host's dpkg gets no foreign architecture).
 # Prints the path of the static binary.
 arm64_busybox() {
-	local dir=$CACHE/arm64 apt=$CACHE/apt-arm64 deb
+	local dir=$CACHE/arm64 deb aptopt
 	if [[ ! -x $dir/busybox ]]; then
 		need_pkgs dpkg:dpkg-deb ca-certificates:/etc/ssl/certs/ca-certificates.crt >&2
-		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dir"
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" \
-			>"$apt/sources.list"
-		local aptopt=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-			-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache"
-			-o Dir::State::status=/dev/null -o Debug::NoLocking=1 -o APT::Sandbox::User=root
-			-o APT::Architecture=arm64 -o APT::Architectures::=arm64)
+		mkdir -p "$dir"
+		private_apt "$CACHE/apt-arm64" "http://deb.debian.org/debian bookworm main" arm64
 		log "downloading Debian's busybox-static for arm64"
 		{ apt-get "${aptopt[@]}" -qq update &&
 			(cd "$dir" && rm -f ./*.deb && apt-get "${aptopt[@]}" -qq download busybox-static:arm64); } >&2 ||
