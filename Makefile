@@ -5,11 +5,13 @@ SHELL := /bin/bash
 B := bench
 
 .PHONY: all report check tree export base vm-kernel base-kernel bench soak clean help
+# REBOOT=1 boots every VM again instead of reusing the verdict of a boot
+# whose kernel, initramfs and QEMU arguments did not change
 all report: tree
-	@python3 $(B)/check.py --report
+	@BENCH_REBOOT=$(REBOOT) python3 $(B)/check.py --report
 
 check: tree
-	@python3 $(B)/check.py --check
+	@BENCH_REBOOT=$(REBOOT) python3 $(B)/check.py --check
 
 bench: tree
 	@python3 $(B)/check.py --bench

@@ -10,7 +10,7 @@ and 'make bench'.
   --soak    (make soak)   the debug variant: the bad-input sweep, the fault-injection
                           sweep and a soak of SOAK_SECONDS; ends with the figure line
 """
-import argparse, atexit, glob, json, os, re, signal, subprocess, sys, tempfile, time
+import argparse, atexit, glob, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(TOP, "bench")
@@ -117,7 +117,11 @@ class Prebuild:
         self.t0 = time.monotonic()
         self.p = subprocess.Popen(["nice", "-n", "19", "bash", "-c", script], env=env,
                                   stdout=self.log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+                                  # a process group of its own (killed as one),
+                                  # not a session: a new session is a new
+                                  # scheduler autogroup, and nice does not
+                                  # reach across autogroups
+                                  preexec_fn=os.setpgrp)
         atexit.register(self.stop)
 
     def stop(self):
@@ -155,22 +159,62 @@ def build(what, variant="default", arch="x86_64"):
     return img, initrd
 
 
+# A boot's outcome depends on what it boots: the kernel image, the initramfs
+# (the guest's programs, scenarios and modules), vm.py and its arguments,
+# and QEMU. make check keeps the log of every boot that finished or
+# panicked in build/verdicts/, keyed by a hash of those inputs, and judges a
+# boot whose inputs are byte for byte the same from that log instead of
+# booting again (the builds are reproducible: see lib.sh and initramfs.sh).
+# A timeout or a QEMU failure is never kept. BENCH_REBOOT=1 (make check
+# REBOOT=1) boots everything again; CI starts without build/.
+VERDICTS = os.path.join(BUILD, "verdicts")
+QEMU = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
+
+
+def boot_key(args, img, initrd, arch):
+    h = hashlib.sha256()
+    for p in (img, initrd, os.path.join(B, "vm.py")):
+        with open(p, "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+    q = shutil.which(QEMU[arch])
+    st = os.stat(q) if q else None
+    h.update(repr((args, q, st and (st.st_size, st.st_mtime_ns),
+                   os.environ.get("BENCH_ACCEL", "tcg"))).encode())
+    return h.hexdigest()[:32]
+
+
 def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0,
          arch="x86_64", iommu=None):
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, name + ".log")
-    cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
-           "--log", log, "--timeout", str(timeout), "--arch", arch,
-           "--append", ("bench.run=%s " % ",".join(run)) + append]
+    args = ["--timeout", str(timeout), "--arch", arch,
+            "--append", ("bench.run=%s " % ",".join(run)) + append]
     for x in extra:
-        cmd += ["--extra", x]
+        args += ["--extra", x]
     if bench_group:
-        cmd += ["--bench-group", str(bench_group)]
+        args += ["--bench-group", str(bench_group)]
     if iommu:
-        cmd += ["--iommu", iommu]
+        args += ["--iommu", iommu]
+    key = boot_key(args, img, initrd, arch)
+    kept = os.path.join(VERDICTS, key)
     t = time.monotonic()
-    rc = subprocess.run(cmd).returncode
-    print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log), flush=True)
+    if os.path.exists(kept + ".rc") and os.environ.get("BENCH_REBOOT") != "1":
+        with open(kept + ".rc") as f:
+            rc = int(f.read())
+        shutil.copyfile(kept + ".log", log)
+        print("   boot %s: status %d, not booted again: same image, initramfs, QEMU and "
+              "arguments as build/verdicts/%s.log" % (name, rc, key), flush=True)
+    else:
+        cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
+               "--log", log] + args
+        rc = subprocess.run(cmd).returncode
+        print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log),
+              flush=True)
+        if rc in (0, 10):
+            os.makedirs(VERDICTS, exist_ok=True)
+            shutil.copyfile(log, kept + ".log")
+            with open(kept + ".rc", "w") as f:
+                f.write("%d\n" % rc)
     with open(log, errors="replace") as f:
         return rc, f.read()
 

@@ -10,6 +10,11 @@ dest=$TOP/patches
 git -C "$TREE" rev-parse -q --verify dmaown-base >/dev/null || die "build/linux has no dmaown-base tag: run 'make tree'"
 [[ -z $(git -C "$TREE" status --porcelain -uno) ]] ||
 	die "build/linux has uncommitted changes: commit them first"
+# The series' revision, in every subject ("[PATCH v2 5.10 00/21]"): bump it
+# when a new revision is posted. The cover letter ends with a base-commit:
+# trailer naming the base commit that bench/base.sh makes from Debian's
+# tarball (the same commit id on every machine), as b4 expects.
+version=2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=$(git -C "$TREE" rev-list --count dmaown-base..HEAD)
@@ -20,8 +25,8 @@ if ((n > 0)); then
 	GIT_COMMITTER_EMAIL=$(git -C "$TREE" log -1 --format=%ae HEAD) \
 	GIT_COMMITTER_DATE=$(git -C "$TREE" log -1 --format=%aD HEAD) \
 	git -C "$TREE" -c core.abbrev=12 -c diff.noprefix=false -c format.signature= \
-		format-patch -q --zero-commit --no-signature --subject-prefix="PATCH 5.10" \
-		--cover-letter --cover-from-description=auto --no-binary -o "$tmp" dmaown-base..HEAD ||
+		format-patch -q --zero-commit --no-signature --subject-prefix="PATCH v$version 5.10" \
+		--base=dmaown-base --cover-letter --cover-from-description=auto --no-binary -o "$tmp" dmaown-base..HEAD ||
 		die "git format-patch failed"
 fi
 (cd "$tmp" && ls *.patch 2>/dev/null | grep -v '^0000-cover-letter' || true) >"$tmp/series.list"

@@ -35,6 +35,20 @@ if [[ -f $stamp && -z ${FORCE:-} ]]; then
 fi
 
 log "applying patches/ to the base in $TREE"
+# git am rewrites every file it touches: the files that come out as they were
+# get their old mtime back, so that make rebuilds only what changed (and the
+# kernel images, and with them check.py's boots, stay the same).
+keep=$BUILD/tree.keep
+: >"$keep"
+if git -C "$TREE" rev-parse -q --verify HEAD >/dev/null; then
+	dirty=$(git -C "$TREE" diff --name-only HEAD)
+	git -C "$TREE" diff --raw --no-abbrev --no-renames dmaown-base HEAD |
+		while read -r _ _ _ blob st path; do
+			[[ $st != D && -f $TREE/$path ]] || continue
+			grep -qxF -- "$path" <<<"$dirty" && continue
+			echo "$blob $(stat -c %Y "$TREE/$path") $path"
+		done >"$keep"
+fi
 rm -f "$stamp"
 git -C "$TREE" am --abort >/dev/null 2>&1 || true
 git -C "$TREE" checkout -q -f -B series dmaown-base || die "cannot check out the base in $TREE"
@@ -62,5 +76,11 @@ while read -r p; do
 	fi
 	n=$((n + 1))
 done <"$TOP/patches/series"
+kept=0
+while read -r blob mt path; do
+	[[ $(git -C "$TREE" rev-parse -q --verify "HEAD:$path" || true) == "$blob" ]] || continue
+	touch -d "@$mt" "$TREE/$path" && kept=$((kept + 1))
+done <"$keep"
+rm -f "$keep"
 mark_synced
-log "build/linux: base + $n patches"
+log "build/linux: base + $n patches ($kept changed files kept their mtime)"
