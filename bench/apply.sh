@@ -85,7 +85,7 @@ if [[ -z $why ]]; then
 	git -C "$wt" am -q "$mbx" >/dev/null 2>&1 || why="git am of b4's mbox failed"
 	got=$(git -C "$wt" rev-parse 'HEAD^{tree}')
 fi
-result "b4: b4 am finds $version, $n patches, the cover letter and base-commit ${base:0:12}; its mbox applies" \
+result "b4: b4 am finds ${version:-no version}, $n patches, the cover letter and base-commit ${base:0:12}; its mbox applies" \
 	"$got" "$why"
 clean
 exit $rc

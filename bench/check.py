@@ -3,8 +3,8 @@
 and 'make bench'.
 
   --report  (make)        base + patched kernel, every scenario, a readable report
-  --check   (make check)  all of --report, plus series sync, checkpatch, a build
-                          of every patch, the debug variant, and the suite on
+  --check   (make check)  all of --report, plus series sync, quilt/git am/b4,
+                          checkpatch, a build of every patch, the debug variant, and the suite on
                           arm64 (SMMUv3 and virtio-iommu); ends "N passed, N failed"
   --bench   (make bench)  bind/unbind and SET_CONTAINER latency, base vs patched
   --soak    (make soak)   the debug variant: the bad-input sweep, the fault-injection
@@ -481,6 +481,21 @@ def series_sync(res):
                 p.stdout.strip().replace("\n", "; "))
 
 
+def applies(res):
+    """quilt push -a, git am one at a time, and b4 am on a clean base."""
+    step("series: applies as a distribution or a maintainer applies it")
+    p = subprocess.run([os.path.join(B, "apply.sh")], stdout=subprocess.PIPE, text=True)
+    n = 0
+    for l in p.stdout.splitlines():
+        m = re.match(r"(ok|fail) (.*?)(?: \((.*)\))?$", l)
+        if m:
+            n += 1
+            res.add("pass" if m.group(1) == "ok" else "fail", "applies: " + m.group(2),
+                    m.group(3) or "")
+    if p.returncode and not n:
+        res.add("fail", "applies: bench/apply.sh ran", "status %d" % p.returncode)
+
+
 def checkpatch(res):
     step("checkpatch --strict")
     for p in series_patches():
@@ -589,6 +604,7 @@ def main():
     else:
         if a.check:
             series_sync(res)
+            applies(res)
             checkpatch(res)
         base_crash(res, report)
         if a.check:
