@@ -138,11 +138,15 @@ class Prebuild:
 
 
 PREBUILD = None
+BUILT = {}
 
 
 def build(what, variant="default", arch="x86_64"):
-    """Kernel + initramfs; returns (kernel image, initramfs) or dies."""
+    """Kernel + initramfs; returns (kernel image, initramfs) or dies. Once
+    per run and kernel."""
     global PREBUILD
+    if (what, variant, arch) in BUILT:
+        return BUILT[what, variant, arch]
     if arch != "x86_64" and PREBUILD:
         PREBUILD.wait()
         PREBUILD = None
@@ -156,6 +160,7 @@ def build(what, variant="default", arch="x86_64"):
         sys.exit("error: initramfs for %s%s (%s) did not build" % (ARCHES[arch], what, variant))
     print("   %s%s (%s): %s [%.0fs]" % (ARCHES[arch], what, variant, img, time.monotonic() - t),
           flush=True)
+    BUILT[what, variant, arch] = img, initrd
     return img, initrd
 
 
