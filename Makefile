@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 B := bench
 
-.PHONY: all report check tree export base vm-kernel base-kernel bench soak clean help
+.PHONY: all report check tree export base vm-kernel base-kernel bench soak docs clean help
 all report: tree
 	@python3 $(B)/check.py --report
 
@@ -33,6 +33,10 @@ vm-kernel: tree
 
 base-kernel:
 	@$(B)/kernel.sh base
+
+# driver-api docs (Sphinx), kernel-doc and ABI checks, base vs patched
+docs: tree
+	@$(B)/docs.sh
 
 clean:
 	rm -rf build
