@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 B := bench
 
-.PHONY: all report check tree export base vm-kernel base-kernel bench soak clean help
+.PHONY: all report check tree export base vm-kernel base-kernel bench soak docs clean help
 # REBOOT=1 boots every VM again instead of reusing the verdict of a boot
 # whose kernel, initramfs and QEMU arguments did not change
 all report: tree
@@ -35,6 +35,10 @@ vm-kernel: tree
 
 base-kernel:
 	@$(B)/kernel.sh base
+
+# driver-api docs (Sphinx), kernel-doc and ABI checks, base vs patched
+docs: tree
+	@$(B)/docs.sh
 
 clean:
 	rm -rf build
