@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 B := bench
 
-.PHONY: all report check tree export base vm-kernel base-kernel bench soak clean help
+.PHONY: all report check tree export base vm-kernel base-kernel bench soak distro-check clean help
 all report: tree
 	@python3 $(B)/check.py --report
 
@@ -18,6 +18,11 @@ bench: tree
 # step after n = 64 (1: every allocation)
 soak: tree
 	@SOAK_SECONDS=$(SOAK_SECONDS) FAULT_STRIDE=$(FAULT_STRIDE) python3 $(B)/check.py --soak
+
+# Debian's own configs, W=1, sparse and kernel-doc, base vs patched; fails on
+# any error or new warning. DISTRO_ARCHES="amd64 arm64" (both by default).
+distro-check: tree
+	@$(B)/distro-check.sh $(DISTRO_ARCHES)
 
 base:
 	@$(B)/base.sh
