@@ -71,11 +71,15 @@ for f in "$P/0000-cover-letter.patch" $(printf "$P/%s\n" $patches); do
 		FNR == 1 { hdr = 1; last = $0; next }
 		{ print }' "$f"
 done >"$tmp/series.mbox"
-b4out=$(cd "$wt" && b4 --offline-mode am -m "$tmp/series.mbox" -o "$tmp" dmaown-0@localhost 2>&1) || true
-mbx=$(ls "$tmp"/*.mbx 2>/dev/null | head -1)
+b4rc=0
+b4out=$(cd "$wt" && b4 --offline-mode am -m "$tmp/series.mbox" -o "$tmp" dmaown-0@localhost 2>&1) ||
+	b4rc=$?
+mbx=$(ls "$tmp"/*.mbx 2>/dev/null | head -1 || true)
 seen=$(echo "$b4out" | grep -c "^  \[PATCH $version [0-9]*/$n\] " || true)
 why=
-[[ -n $version ]] || why="the cover letter's subject has no version (vN)"
+((b4rc == 0)) && [[ -n $mbx ]] ||
+	why="b4 am: status $b4rc, no mbox; it said: $(echo "$b4out" | tail -2 | tr '\n' ' ')"
+[[ -n $why || -n $version ]] || why="the cover letter's subject has no version (vN)"
 [[ -z $why && $seen == "$n" ]] || why=${why:-"b4 lists $seen patches of $version, not $n"}
 [[ -n $why ]] || echo "$b4out" | grep -q "^Cover: " || why="b4 finds no cover letter"
 [[ -n $why ]] || echo "$b4out" | grep -q "Base: using specified base-commit $base" ||

@@ -497,8 +497,9 @@ def applies(res):
             n += 1
             res.add("pass" if m.group(1) == "ok" else "fail", "applies: " + m.group(2),
                     m.group(3) or "")
-    if p.returncode and not n:
-        res.add("fail", "applies: bench/apply.sh ran", "status %d" % p.returncode)
+    if n != 3:
+        res.add("fail", "applies: bench/apply.sh tried all three ways (quilt, git am, b4)",
+                "%d results, status %d" % (n, p.returncode))
 
 
 def checkpatch(res):

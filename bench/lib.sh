@@ -21,9 +21,12 @@ export KBUILD_BUILD_USER=bench KBUILD_BUILD_HOST=bench
 # and no link counter in the version string: the same objects link to the
 # same image, which is what lets check.py reuse a boot's verdict
 export KBUILD_BUILD_VERSION=1
-# git am needs a committer; a machine without a git identity gets the bench's.
+# git am needs a committer, and b4 an identity in git's configuration: a
+# machine without a git identity gets the bench's.
 if ! git config user.email >/dev/null 2>&1; then
 	export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-bench} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-bench@localhost}
+	export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=bench \
+		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=bench@localhost
 fi
 
 die() { echo "error: $*" >&2; exit 1; }
