@@ -8,10 +8,10 @@ B := bench
 # REBOOT=1 boots every VM again instead of reusing the verdict of a boot
 # whose kernel, initramfs and QEMU arguments did not change
 all report: tree
-	@BENCH_REBOOT=$(REBOOT) python3 $(B)/check.py --report
+	@BENCH_REBOOT=$(or $(REBOOT),$(BENCH_REBOOT)) python3 $(B)/check.py --report
 
 check: tree
-	@BENCH_REBOOT=$(REBOOT) python3 $(B)/check.py --check
+	@BENCH_REBOOT=$(or $(REBOOT),$(BENCH_REBOOT)) python3 $(B)/check.py --check
 
 bench: tree
 	@python3 $(B)/check.py --bench

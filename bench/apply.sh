@@ -2,8 +2,9 @@
 # apply.sh: apply patches/ to a clean checkout of the base the ways a
 # distribution or a maintainer would, and check that each gives exactly the
 # tree of build/linux:
-#   quilt    quilt push -a (patches/series), no fuzz;
-#   git am   one patch at a time, in the order of patches/series;
+#   quilt    quilt push -a (patches/series), no fuzz, no ~/.quiltrc;
+#   git am   plain git am (no three-way merge), one patch at a time, in the
+#            order of patches/series;
 #   b4       the series as mail (git send-email's headers: Message-Id, the
 #            patches in reply to the cover letter) read by b4 am, which must
 #            find the version in the subject prefix, every patch, the cover
@@ -17,9 +18,13 @@ P=$TOP/patches
 wt=$BUILD/apply/linux
 want=$(git -C "$TREE" rev-parse 'HEAD^{tree}')
 base=$(git -C "$TREE" rev-parse dmaown-base)
-[[ -d $wt ]] || { mkdir -p "$BUILD/apply" &&
-	git -C "$TREE" worktree add -q --detach "$wt" dmaown-base; } ||
-	die "cannot create the worktree $wt"
+# (again if build/linux was made anew, or the worktree was removed)
+git -C "$TREE" worktree prune
+if [[ $(git -C "$wt" rev-parse --show-toplevel 2>/dev/null) != "$wt" ]]; then
+	rm -rf "$wt" && mkdir -p "$BUILD/apply" &&
+		git -C "$TREE" worktree add -q -f --detach "$wt" dmaown-base ||
+		die "cannot create the worktree $wt"
+fi
 patches=$(grep -v '^#' "$P/series" | grep .)
 n=$(echo "$patches" | wc -l)
 version=$(sed -n 's/^Subject: \[PATCH \(v[0-9]*\) .*/\1/p' "$P/0000-cover-letter.patch")
@@ -38,7 +43,7 @@ result() {
 }
 
 clean
-out=$(cd "$wt" && QUILT_PATCHES=$P QUILT_PC=.pc quilt push -a -q --fuzz=0 2>&1) || true
+out=$(cd "$wt" && QUILT_PATCHES=$P QUILT_PC=.pc quilt --quiltrc=/dev/null push -a -q --fuzz=0 2>&1) || true
 got=$(files_tree)
 result "quilt: quilt push -a --fuzz=0 applies the $n patches to the base" "$got" \
 	"$(echo "$out" | grep -v '^Applying\|^Now at' | head -3 | tr '\n' ' ')"
@@ -48,7 +53,9 @@ clean
 i=0 why=
 for p in $patches; do
 	i=$((i + 1))
-	git -C "$wt" am -q --keep-non-patch "$P/$p" >/dev/null 2>&1 || { why="patch $i ($p) does not apply"; break; }
+	# plain git am, as a maintainer runs it (tree.sh adds --keep-non-patch)
+	git -C "$wt" -c am.threeWay=false am -q "$P/$p" >/dev/null 2>&1 ||
+		{ why="patch $i ($p) does not apply"; break; }
 done
 got=$(git -C "$wt" rev-parse 'HEAD^{tree}')
 result "git am: the $n patches apply one at a time on the base" "$got" "$why"

@@ -22,8 +22,11 @@ cache=$bdir/ok
 mkdir -p "$bdir"
 : >"$res"
 touch "$cache"
-[[ -d $wt ]] || git -C "$TREE" worktree add -q --detach "$wt" dmaown-base ||
-	die "cannot create the bisect worktree"
+git -C "$TREE" worktree prune
+if [[ $(git -C "$wt" rev-parse --show-toplevel 2>/dev/null) != "$wt" ]]; then
+	rm -rf "$wt"
+	git -C "$TREE" worktree add -q -f --detach "$wt" dmaown-base || die "cannot create the bisect worktree"
+fi
 commits=$(git -C "$TREE" rev-list --reverse dmaown-base..HEAD)
 total=$(echo "$commits" | grep -c . || true)
 cfg=$(cat "$TOP"/kconfig/vm.config "$TOP/kconfig/$arch.config" "$TOP"/kconfig/series.config |
@@ -41,15 +44,20 @@ x86_unbuilt() {
 full=$OUT/vm-default
 [[ $arch == x86_64 ]] || full=$OUT/$arch-vm-default
 # whether trees $1 and $2 differ only in files this build never reads:
-# Documentation/, tools/testing/, and C files with no object in the build of
-# the whole series (a file the series' options compile has one)
+# tools/testing/, Documentation/ but its Kconfig, and C files that no
+# command of the build of the whole series read (kbuild's .cmd files list
+# every source and header of each target: objects, host programs,
+# asm-offsets). Not sound for a file that an earlier commit compiles and a
+# later patch stops compiling; the series has none.
 unread_only() {
 	local f files
+	[[ -f $full/vmlinux ]] || return 1
 	files=$(git -C "$TREE" diff --name-only "$1" "$2") || return 1
 	for f in $files; do
 		case $f in
+		*Kconfig*) return 1 ;;
 		Documentation/*|tools/testing/*) ;;
-		*.c)	[[ ! -e $full/${f%.c}.o ]] || return 1 ;;
+		*.c)	! grep -rqF --include='.*.cmd' -- "$f" "$full" || return 1 ;;
 		*)	return 1 ;;
 		esac
 	done

@@ -166,14 +166,31 @@ def build(what, variant="default", arch="x86_64"):
 
 # A boot's outcome depends on what it boots: the kernel image, the initramfs
 # (the guest's programs, scenarios and modules), vm.py and its arguments,
-# and QEMU. make check keeps the log of every boot that finished or
-# panicked in build/verdicts/, keyed by a hash of those inputs, and judges a
-# boot whose inputs are byte for byte the same from that log instead of
-# booting again (the builds are reproducible: see lib.sh and initramfs.sh).
-# A timeout or a QEMU failure is never kept. BENCH_REBOOT=1 (make check
-# REBOOT=1) boots everything again; CI starts without build/.
+# and QEMU with its firmware. make check keeps the log of every boot that
+# finished or panicked and whose judgement found nothing wrong in
+# build/verdicts/, keyed by a hash of those inputs, and judges a boot whose
+# inputs are byte for byte the same from that log instead of booting again
+# (the builds are reproducible: see lib.sh and initramfs.sh). The debug
+# boot's soak and fault sweep are randomised and timed: for the same inputs
+# they count once, as a CI run counts once per commit; 'make soak' samples
+# more. A failure is never kept (the next run boots again), nor a timeout or
+# a QEMU failure; the measurements of 'make bench' and 'make soak' always
+# boot. BENCH_REBOOT=1 (make check REBOOT=1) boots everything again; CI
+# starts without build/.
 VERDICTS = os.path.join(BUILD, "verdicts")
 QEMU = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
+KEPT = {}  # boot name -> its entry in VERDICTS, until its judgement
+
+
+def qemu_identity(arch):
+    """QEMU's binary and the versions of the packages its firmware comes from."""
+    q = shutil.which(QEMU[arch])
+    st = os.stat(q) if q else None
+    pkgs = subprocess.run(["dpkg-query", "-W", "qemu-system-*", "seabios", "ipxe-qemu"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout
+    accel = os.environ.get("BENCH_ACCEL", "tcg")
+    return (q, st and (st.st_size, st.st_mtime_ns), pkgs, accel,
+            os.uname().release if accel != "tcg" else "")
 
 
 def boot_key(args, img, initrd, arch):
@@ -181,15 +198,46 @@ def boot_key(args, img, initrd, arch):
     for p in (img, initrd, os.path.join(B, "vm.py")):
         with open(p, "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
-    q = shutil.which(QEMU[arch])
-    st = os.stat(q) if q else None
-    h.update(repr((args, q, st and (st.st_size, st.st_mtime_ns),
-                   os.environ.get("BENCH_ACCEL", "tcg"))).encode())
+    h.update(repr((args, qemu_identity(arch))).encode())
     return h.hexdigest()[:32]
 
 
+def kept_verdict(kept):
+    try:
+        with open(kept + ".rc") as f:
+            rc = int(f.read())
+        with open(kept + ".log", errors="replace") as f:
+            return rc, f.read()
+    except (OSError, ValueError):
+        return None
+
+
+def keep_verdict(kept, log, rc):
+    os.makedirs(VERDICTS, exist_ok=True)
+    shutil.copyfile(log, kept + ".log.tmp")
+    os.replace(kept + ".log.tmp", kept + ".log")
+    with open(kept + ".rc.tmp", "w") as f:
+        f.write("%d\n" % rc)
+    os.replace(kept + ".rc.tmp", kept + ".rc")
+
+
+def forget_verdict(name):
+    """The judgement of boot NAME found a failure: boot it again next time."""
+    kept = KEPT.pop(name, None)
+    for ext in (".rc", ".log"):
+        if kept and os.path.exists(kept + ext):
+            os.unlink(kept + ext)
+
+
+def judged(res, mark, name):
+    """After the judgement of boot NAME (res.rows[mark:]): keep it or not."""
+    if any(r[0] == "fail" for r in res.rows[mark:]):
+        forget_verdict(name)
+    KEPT.pop(name, None)
+
+
 def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0,
-         arch="x86_64", iommu=None):
+         arch="x86_64", iommu=None, reuse=True):
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, name + ".log")
     args = ["--timeout", str(timeout), "--arch", arch,
@@ -200,26 +248,25 @@ def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0
         args += ["--bench-group", str(bench_group)]
     if iommu:
         args += ["--iommu", iommu]
-    key = boot_key(args, img, initrd, arch)
-    kept = os.path.join(VERDICTS, key)
+    kept = os.path.join(VERDICTS, boot_key(args, img, initrd, arch)) if reuse else None
     t = time.monotonic()
-    if os.path.exists(kept + ".rc") and os.environ.get("BENCH_REBOOT") != "1":
-        with open(kept + ".rc") as f:
-            rc = int(f.read())
-        shutil.copyfile(kept + ".log", log)
+    got = kept and os.environ.get("BENCH_REBOOT") != "1" and kept_verdict(kept)
+    if got:
+        rc, text = got
+        with open(log, "w") as f:
+            f.write(text)
         print("   boot %s: status %d, not booted again: same image, initramfs, QEMU and "
-              "arguments as build/verdicts/%s.log" % (name, rc, key), flush=True)
-    else:
-        cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
-               "--log", log] + args
-        rc = subprocess.run(cmd).returncode
-        print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log),
-              flush=True)
-        if rc in (0, 10):
-            os.makedirs(VERDICTS, exist_ok=True)
-            shutil.copyfile(log, kept + ".log")
-            with open(kept + ".rc", "w") as f:
-                f.write("%d\n" % rc)
+              "arguments as build/verdicts/%s.log" % (name, rc, os.path.basename(kept)), flush=True)
+        KEPT[name] = kept
+        return rc, text
+    cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
+           "--log", log] + args
+    rc = subprocess.run(cmd).returncode
+    print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log),
+          flush=True)
+    if kept and rc in (0, 10):
+        keep_verdict(kept, log, rc)
+        KEPT[name] = kept
     with open(log, errors="replace") as f:
         return rc, f.read()
 
@@ -394,12 +441,13 @@ def base_crash(res, report, arch="x86_64"):
     p = ARCHES[arch]
     step("%sbase kernel: the crash must be reproduced" % p)
     img, initrd = build("base", arch=arch)
-    rc, text = boot(("" if arch == "x86_64" else arch + "-") + "base-crash", img, initrd,
-                    [CRASH_SCENARIO], timeout=300,
-                    arch=arch)
+    name = ("" if arch == "x86_64" else arch + "-") + "base-crash"
+    rc, text = boot(name, img, initrd, [CRASH_SCENARIO], timeout=300, arch=arch)
     # arm64 has no "invalid opcode": it reports "Kernel BUG at <function>"
     signs = CRASH_SIGNS if arch == "x86_64" else ("Kernel BUG at vfio_iommu_group_notifier",)
     crashed = rc == 10 and all(s in text for s in signs)
+    if not crashed:
+        forget_verdict(name)
     res.add("pass" if crashed else "fail", "%sbase: %s crashes 5.10 (BUG in vfio_iommu_group_notifier)"
             % (p, CRASH_SCENARIO), "" if crashed else "status %d; expected a panic with %s" % (rc, signs))
     report.append((p + "base 5.10.262, " + CRASH_SCENARIO,
@@ -430,7 +478,9 @@ def patched(res, report, variant="default", arch="x86_64", iommu=None):
         ("virtio-iommu-" if iommu == "virtio" else "") + "vm-" + variant
     rc, text = boot(name, img, initrd, run, append=append,
                     timeout=2400 if variant == "debug" else 600, arch=arch, iommu=iommu)
+    mark = len(res.rows)
     judge_vm_boot(res, prefix, rc, text, run, todo)
+    judged(res, mark, name)
     if variant == "debug" and arch == "x86_64":
         report.append(("debug variant, short soak and sweeps", "", figure_line(text),
                        [l for l in scenario_log(text, "soak") if l.startswith("# soak")], ""))
@@ -449,6 +499,8 @@ def base_soak(res, report):
     rc, text = boot("base-soak", img, initrd, ["soak"], append="bench.soak=30", timeout=400)
     f = figures(text)
     failed = rc == 10 or f.get("soak_breaches", 0) > 0
+    if not failed:
+        forget_verdict("base-soak")
     breach = [l for l in scenario_log(text, "soak") if "BREACH" in l]
     what = ("crashed: " + oops_text(text).splitlines()[0]) if rc == 10 and oops_text(text) \
         else ("%d breaches" % f.get("soak_breaches", 0))
@@ -462,7 +514,7 @@ def soak(res, report):
     step("debug variant: bad input, fault injection, a %d s soak" % SOAK_LONG)
     img, initrd = build("vm", "debug")
     run = ["bad-input"] + STRESS
-    rc, text = boot("soak", img, initrd, run,
+    rc, text = boot("soak", img, initrd, run, reuse=False,
                     append="kmemleak=on %s bench.soak=%d bench.fault_stride=%d" % (
                         FAILSLAB_CACHES, SOAK_LONG, FAULT_STRIDE_SOAK),
                     timeout=SOAK_LONG + (2400 if FAULT_STRIDE_SOAK > 1 else 7200))

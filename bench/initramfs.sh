@@ -42,6 +42,9 @@ fi
 src=$(readlink -f "$kout/source" 2>/dev/null || true)
 if [[ -n $src && -d $src/tools/testing/selftests/iommu ]]; then
 	kst=$kout/kselftest
+	# built anew each time: lib.mk's rule does not depend on the Makefile,
+	# the harness or the UAPI headers, and make tree keeps unchanged mtimes
+	rm -rf "$kst"
 	mkdir -p "$kst"
 	make -s -C "$src/tools/testing/selftests/iommu" OUTPUT="$kst" \
 		CC=$cc LDFLAGS=-static KHDR_INCLUDES="-I$kout/usr/include" \

@@ -25,8 +25,11 @@ export KBUILD_BUILD_VERSION=1
 # machine without a git identity gets the bench's.
 if ! git config user.email >/dev/null 2>&1; then
 	export GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-bench} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-bench@localhost}
-	export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=bench \
-		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=bench@localhost
+	i=${GIT_CONFIG_COUNT:-0}
+	export "GIT_CONFIG_KEY_$i=user.name" "GIT_CONFIG_VALUE_$i=bench" \
+		"GIT_CONFIG_KEY_$((i + 1))=user.email" "GIT_CONFIG_VALUE_$((i + 1))=bench@localhost" \
+		GIT_CONFIG_COUNT=$((i + 2))
+	unset i
 fi
 
 die() { echo "error: $*" >&2; exit 1; }

@@ -24,7 +24,7 @@ KEYS = ["bind_ns", "unbind_ns", "set_container_ns", "set_iommu_ns", "get_device_
 
 def run(name, img, initrd, n):
     rc, text = check.boot(name, img, initrd, ["perf"], append="bench.iters=%d" % ITERS,
-                          timeout=900, extra=(), bench_group=n)
+                          timeout=900, extra=(), bench_group=n, reuse=False)
     vals = dict(re.findall(r"@@\| perf (\S+) (\d+)", text))
     if rc != 0 or not all(k in vals for k in KEYS):
         sys.exit("error: bench boot %s failed (status %d); see build/logs/%s.log" % (name, rc, name))

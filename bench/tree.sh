@@ -44,9 +44,9 @@ if git -C "$TREE" rev-parse -q --verify HEAD >/dev/null; then
 	dirty=$(git -C "$TREE" diff --name-only HEAD)
 	git -C "$TREE" diff --raw --no-abbrev --no-renames dmaown-base HEAD |
 		while read -r _ _ _ blob st path; do
-			[[ $st != D && -f $TREE/$path ]] || continue
+			[[ $st != D && -f $TREE/$path && ! -L $TREE/$path ]] || continue
 			grep -qxF -- "$path" <<<"$dirty" && continue
-			echo "$blob $(stat -c %Y "$TREE/$path") $path"
+			echo "$blob $(stat -c %.9Y "$TREE/$path") $path"
 		done >"$keep"
 fi
 rm -f "$stamp"
