@@ -461,12 +461,12 @@ static int balanced(const char *what, const char **devs)
 
 enum { OP_OPEN, OP_SETC, OP_SETIOMMU, OP_DEVFD, OP_MAP, OP_DUEL, OP_BIND, OP_PROBE,
        OP_UNBIND, OP_SWAP, OP_REMOVE, OP_RESCAN, OP_HOTADD, OP_HOTDEL, OP_OVR_PCI,
-       OP_OVR_DFL, OP_DFL_PROBE, NOPS };
+       OP_OVR_DFL, OP_DFL_PROBE, OP_UNSET, OP_UNSET_DUEL, NOPS };
 static const char *op_name[NOPS] = {
 	"open-group", "set-container", "set-iommu", "get-device-fd", "map-dma",
 	"duel-set-container", "bind-e1000", "drivers_probe-e1000", "unbind", "swap-opt-out",
 	"remove", "rescan", "hot-add", "hot-remove", "override-pci", "override-dfl",
-	"dfl-drivers_probe",
+	"dfl-drivers_probe", "unset-container", "set-racing-unset",
 };
 #define NRES 12	/* ok, EBUSY, EPERM, EINVAL, ENODEV, ENOENT, EEXIST, ENOMEM, EBADF, timeout, ... */
 static const int res_errno[NRES] = { 0, EBUSY, EPERM, EINVAL, ENODEV, ENOENT, EEXIST, ENOMEM,
@@ -552,7 +552,7 @@ static void w_owner(int slot, int target)
 {
 	while (!S->stop) {
 		struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-		int g = target_group(target), e, won, rival = -1;
+		int g = target_group(target), e, won, mine, rival = -1;
 		struct owner o = { -1, -1, -1 };
 		struct duel du = { -1, -1, -1 };
 		pthread_t t;
@@ -592,6 +592,7 @@ static void w_owner(int slot, int target)
 		e = ioctl(o.group, VFIO_GROUP_SET_CONTAINER, &o.container) ? errno : 0;
 		count(OP_SETC, e);
 		won = !e;
+		mine = !e;
 		if (rival >= 0) {
 			pthread_join(t, NULL);
 			count(OP_DUEL, du.ret);
@@ -624,6 +625,22 @@ static void w_owner(int slot, int target)
 				munmap(mem, 4096);
 			}
 			__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
+			/*
+			 * Now that the watcher no longer counts the hold: unset
+			 * the container while a second container is set on the
+			 * same group fd (5.10 did not order the two).
+			 */
+			if (rnd(2) == 0) {
+				if (rival < 0)
+					rival = open("/dev/vfio/vfio", O_RDWR);
+				du.group = o.group;
+				du.container = mine ? rival : o.container;
+				pthread_create(&t, NULL, duel_thread, &du);
+				e = ioctl(o.group, VFIO_GROUP_UNSET_CONTAINER) ? errno : 0;
+				count(OP_UNSET, e);
+				pthread_join(t, NULL);
+				count(OP_UNSET_DUEL, du.ret);
+			}
 		}
 		if (rival >= 0)
 			close(rival);
@@ -1278,6 +1295,8 @@ static void override_sweep(const char *bus, const char *dev)
 	struct { const char *name, *in; size_t len; int err; const char *want; } cases[] = {
 		{ "empty write", "", 0, 0, "keep" },
 		{ "a lone newline clears", "\n", 1, 0, "(null)" },
+		/* as driver_set_override() since 5666a274a6d5, and PCI's own */
+		{ "a lone NUL clears", "\0", 1, 0, "(null)" },
 		{ "NUL inside: stored up to the NUL", "ab\0cd", 5, 0, "ab" },
 		{ "several newlines: stored up to the first", "ab\ncd\nef\n", 9, 0, "ab" },
 		{ "a driver that does not exist is stored", "no-such-driver", 14, 0,

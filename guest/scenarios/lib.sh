@@ -20,9 +20,10 @@ to_driver() {
 done_tap() { echo "1..$n"; [ $fails = 0 ]; }
 # readd DEV: remove a PCI device and rescan, so that it is added again
 readd() { echo 1 > "/sys/bus/pci/devices/$1/remove"; echo 1 > /sys/bus/pci/rescan; }
-# refused_by_owner DEV DRIVER GROUP OWNER: yes if the log has the refusal line
+# refused_by_owner DEV DRIVER GROUP OWNER: yes if the log has the refusal
+# line, which names the driver once (dev_warn()'s prefix: "DRIVER DEV: ")
 refused_by_owner() {
-	dmesg | grep -q "$1: $2: kernel DMA refused: IOMMU group $3 is owned by $4 (pid [0-9]*)" &&
+	dmesg | grep -q "$2 $1: kernel DMA refused: IOMMU group $3 is owned by $4 (pid [0-9]*)" &&
 		echo yes || echo no
 }
 netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -1; }
