@@ -361,7 +361,9 @@ static void reset_devices(void)
 		if (!all[i][0])
 			continue;
 		unbind(all[i]);
-		wrf("\n", PCI "/devices/%s/driver_override", all[i]);
+		/* the DFL enumerator binds only by driver_override (guest/init) */
+		wrf(all[i] == IVS ? "dfl-test-pci" : "\n", PCI "/devices/%s/driver_override",
+		    all[i]);
 		wr(PCI "/drivers_probe", all[i]);
 	}
 }
@@ -428,6 +430,57 @@ static int is_e1000(const char *dev)
 	return !strcmp(id, E1000);
 }
 
+/*
+ * A failed balance check explains itself: the group's ownership as the
+ * kernel sees it (dma_owner: owner, kernel uses, off its default domain),
+ * each device's driver, override and group, and the processes that still
+ * hold the group's VFIO file open.
+ */
+static void explain_group(const char *what, int g, const char **devs)
+{
+	char p[300], v[128], ovr[64], cur[64];
+	struct dirent *de, *fe;
+	DIR *d, *fd;
+	int i;
+
+	snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%d/dma_owner", g);
+	if (rd(p, v, sizeof(v)))
+		snprintf(v, sizeof(v), "(no dma_owner file)");
+	diag("%s: group %d dma_owner: %s", what, g, v);
+	for (i = 0; devs[i]; i++) {
+		snprintf(p, sizeof(p), PCI "/devices/%s/driver_override", devs[i]);
+		if (rd(p, ovr, sizeof(ovr)))
+			snprintf(ovr, sizeof(ovr), "?");
+		diag("%s:   %s driver %s, override %s, group %d", what, devs[i],
+		     drv(devs[i], cur, sizeof(cur)), ovr, group_of(devs[i]));
+	}
+	snprintf(v, sizeof(v), "/dev/vfio/%d", g);
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/fd", de->d_name);
+		fd = opendir(p);
+		while (fd && (fe = readdir(fd))) {
+			char link[300], target[128];
+			ssize_t n;
+
+			snprintf(link, sizeof(link), "/proc/%s/fd/%s", de->d_name, fe->d_name);
+			n = readlink(link, target, sizeof(target) - 1);
+			if (n <= 0)
+				continue;
+			target[n] = 0;
+			if (!strcmp(target, v))
+				diag("%s:   %s is open in pid %s (fd %s)", what, v, de->d_name,
+				     fe->d_name);
+		}
+		if (fd)
+			closedir(fd);
+	}
+	if (d)
+		closedir(d);
+}
+
 static int balanced(const char *what, const char **devs)
 {
 	char orig[MAXDEV][64], cur[64];
@@ -441,12 +494,14 @@ static int balanced(const char *what, const char **devs)
 	e = owner_claim(&o, g);
 	tap(!e, "%s: with every endpoint on vfio-pci a user claim of group %d succeeds (%s)",
 	    what, g, ename(e));
+	if (e)
+		explain_group(what, g, devs);
 	ok &= !e;
 	owner_close(&o);
 	for (i = 0; devs[i]; i++) {
 		const char *want = is_e1000(devs[i]) ? "e1000" : opt_out(orig[i]) ? NULL : orig[i];
 
-		to_driver(devs[i], "");
+		to_driver(devs[i], strcmp(orig[i], "dfl-test-pci") ? "" : "dfl-test-pci");
 		drv(devs[i], cur, sizeof(cur));
 		if (!want)
 			continue;
@@ -454,6 +509,8 @@ static int balanced(const char *what, const char **devs)
 		    what, want, devs[i], cur);
 		ok &= !strcmp(cur, want);
 	}
+	if (!ok && !e)
+		explain_group(what, g, devs);
 	return ok;
 }
 
@@ -461,12 +518,13 @@ static int balanced(const char *what, const char **devs)
 
 enum { OP_OPEN, OP_SETC, OP_SETIOMMU, OP_DEVFD, OP_MAP, OP_DUEL, OP_BIND, OP_PROBE,
        OP_UNBIND, OP_SWAP, OP_REMOVE, OP_RESCAN, OP_HOTADD, OP_HOTDEL, OP_OVR_PCI,
-       OP_OVR_DFL, OP_DFL_PROBE, OP_UNSET, OP_UNSET_DUEL, NOPS };
+       OP_OVR_DFL, OP_DFL_PROBE, OP_UNSET, OP_UNSET_DUEL, OP_SETC2, OP_UNSET2, NOPS };
 static const char *op_name[NOPS] = {
 	"open-group", "set-container", "set-iommu", "get-device-fd", "map-dma",
 	"duel-set-container", "bind-e1000", "drivers_probe-e1000", "unbind", "swap-opt-out",
 	"remove", "rescan", "hot-add", "hot-remove", "override-pci", "override-dfl",
 	"dfl-drivers_probe", "unset-container", "set-racing-unset",
+	"set-container-2nd", "unset-2nd",
 };
 #define NRES 12	/* ok, EBUSY, EPERM, EINVAL, ENODEV, ENOENT, EEXIST, ENOMEM, EBADF, timeout, ... */
 static const int res_errno[NRES] = { 0, EBUSY, EPERM, EINVAL, ENODEV, ENOENT, EEXIST, ENOMEM,
@@ -479,8 +537,8 @@ struct shared {
 	volatile int stop;
 	/* odd: owner i holds group hold_group[i] (set after SET_CONTAINER
 	 * returned, cleared before the close, so a subset of the real hold) */
-	volatile unsigned long hold_gen[NOWNERS];
-	volatile int hold_group[NOWNERS];
+	volatile unsigned long hold_gen[2 * NOWNERS];
+	volatile int hold_group[2 * NOWNERS];
 	unsigned long count[NOPS][NRES];
 	unsigned long breaches, checks, duel_both, idle;
 	char breach[MAXBREACH][256];
@@ -545,6 +603,31 @@ static void *duel_thread(void *arg)
 
 	d->ret = ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container) ? errno : 0;
 	return NULL;
+}
+
+/* set group G2 (not G) into CONTAINER, hold it a while, unset or close it */
+static void second_group(int slot, int g2, int g, int container)
+{
+	char path[64];
+	int fd, e;
+
+	if (g2 < 0 || g2 == g)
+		return;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", g2);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return;
+	e = ioctl(fd, VFIO_GROUP_SET_CONTAINER, &container) ? errno : 0;
+	count(OP_SETC2, e);
+	if (!e) {
+		S->hold_group[slot] = g2;
+		__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
+		msleep(rnd(30));
+		__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
+		if (rnd(2))
+			count(OP_UNSET2, ioctl(fd, VFIO_GROUP_UNSET_CONTAINER) ? errno : 0);
+	}
+	close(fd);
 }
 
 /* a user owner: claim, set up the IOMMU, get a device, map, release */
@@ -623,6 +706,14 @@ static void w_owner(int slot, int target)
 				count(OP_MAP, e);
 				msleep(rnd(30));
 				munmap(mem, 4096);
+				/*
+				 * QEMU's path for a second device: another
+				 * group into the container that has a backend
+				 * (held in slot + NOWNERS while it lasts).
+				 */
+				if (target < 2 && rnd(3) == 0)
+					second_group(slot + NOWNERS, target_group(!target), g,
+						     mine ? o.container : rival);
 			}
 			__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
 			/*
@@ -787,7 +878,7 @@ static void w_watcher(void)
 	while (!S->stop) {
 		int i;
 
-		for (i = 0; i < NOWNERS; i++) {
+		for (i = 0; i < 2 * NOWNERS; i++) {
 			unsigned long gen = S->hold_gen[i];
 			int g = S->hold_group[i];
 			struct dirent *de;
@@ -1038,6 +1129,38 @@ static int op_rescan(void)
 	return 0;
 }
 static void u_rescan(void) { a1_removed(); }
+/*
+ * The rescan again, into group A while a user owns it (SET_CONTAINER and
+ * SET_IOMMU): whichever allocation fails, the re-added endpoint must not
+ * end up bound to e1000. A device whose IOMMU probe failed joins no group
+ * but DMAs through the bridge's alias, in the owner's domain.
+ */
+static unsigned int owned_breaches;
+static void s_owned_a1(void)
+{
+	char path[64];
+
+	a1_removed();
+	to_driver(A[0], "vfio-pci");
+	to_driver(A[2], "vfio-pci");
+	fo.container = open("/dev/vfio/vfio", O_RDWR);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_of(A[0]));
+	fo.group = open(path, O_RDWR);
+	ioctl(fo.group, VFIO_GROUP_SET_CONTAINER, &fo.container);
+	ioctl(fo.container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU);
+}
+static int op_rescan_owned(void)
+{
+	char cur[64];
+	int e = op_rescan();
+
+	if (!e && !strcmp(drv(A[1], cur, sizeof(cur)), "e1000")) {
+		owned_breaches++;
+		diag("rescan into the owned group: %s came back in group %d and e1000 bound it",
+		     A[1], group_of(A[1]));
+	}
+	return e;
+}
 static int op_override(void) { return wrf("pci-stub", PCI "/devices/%s/driver_override", B); }
 static void u_override(void) { wrf("\n", PCI "/devices/%s/driver_override", B); }
 static void ivs_unbound(void) { unbind(IVS); }
@@ -1075,6 +1198,38 @@ static void dfl_restore(void)
 	wr(DFL "/drivers_probe", fdev);
 }
 
+/*
+ * QEMU's path for a second device: group A in a container with a backend,
+ * then group B set into the same container (claim, then attach_group).
+ */
+static struct owner fo2 = { -1, -1, -1 };
+static void s_second(void)
+{
+	char path[64];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		to_driver(A[i], "vfio-pci");
+	b_on_vfio();
+	fo2.container = open("/dev/vfio/vfio", O_RDWR);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_of(A[0]));
+	fo2.group = open(path, O_RDWR);
+	ioctl(fo2.group, VFIO_GROUP_SET_CONTAINER, &fo2.container);
+	ioctl(fo2.container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", fgroup);
+	fo.group = open(path, O_RDWR);
+}
+static int op_setc_second(void)
+{
+	return ioctl(fo.group, VFIO_GROUP_SET_CONTAINER, &fo2.container) ? errno : 0;
+}
+static void u_setc_second(void) { ioctl(fo.group, VFIO_GROUP_UNSET_CONTAINER); }
+static void c_second(void)
+{
+	owner_close(&fo);
+	owner_close(&fo2);
+}
+
 static const char *balB[] = { B, NULL };
 static const char *balA[] = { A[0], A[1], A[2], NULL };
 static const char *balIVS[] = { IVS, NULL };
@@ -1083,6 +1238,8 @@ static const struct path paths[] = {
 	{ "open the group", b_on_vfio, op_open_group, fo_close, fo_close, balB },
 	{ "VFIO_GROUP_SET_CONTAINER", s_open2, op_setc, fo_close, fo_close, balB },
 	{ "VFIO_SET_IOMMU", s_setc, op_setiommu, fo_close, fo_close, balB },
+	{ "VFIO_GROUP_SET_CONTAINER of a second group (container with a backend)", s_second,
+	  op_setc_second, u_setc_second, c_second, balB },
 	{ "VFIO_GROUP_GET_DEVICE_FD", s_setiommu, op_devfd, fo_close, fo_close, balB },
 	{ "VFIO_IOMMU_MAP_DMA", s_setiommu, op_map, fo_close, fo_close, balB },
 	{ "sysfs bind of e1000 (claims kernel DMA)", b_unbound, op_bind, u_unbind, none, balB },
@@ -1101,6 +1258,8 @@ static const struct path paths[] = {
 	 */
 	{ "rescan of a removed device of the shared group", a1_removed, op_rescan, u_rescan,
 	  none, balA },
+	{ "rescan of a removed device into the shared group while a user owns it", s_owned_a1,
+	  op_rescan_owned, u_rescan, fo_close, balA },
 };
 
 static int fault_knobs(void)
@@ -1227,6 +1386,8 @@ static int do_faults(int stride)
 		if (pa->balance)
 			balanced(pa->name, pa->balance);
 	}
+	tap(!owned_breaches, "fault injection: no endpoint re-added into a user-owned group "
+	    "was bound to e1000 (%u times it was)", owned_breaches);
 	printf("# figure fault_injected %lu\n# figure fault_operations %lu\n", total_points,
 	       total_ops);
 	reset_devices();
