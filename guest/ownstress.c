@@ -459,13 +459,13 @@ static void explain_group(const char *what, int g, const char **devs)
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		snprintf(p, sizeof(p), "/proc/%s/fd", de->d_name);
+		snprintf(p, sizeof(p), "/proc/%.32s/fd", de->d_name);
 		fd = opendir(p);
 		while (fd && (fe = readdir(fd))) {
 			char link[300], target[128];
 			ssize_t n;
 
-			snprintf(link, sizeof(link), "/proc/%s/fd/%s", de->d_name, fe->d_name);
+			snprintf(link, sizeof(link), "/proc/%.32s/fd/%.32s", de->d_name, fe->d_name);
 			n = readlink(link, target, sizeof(target) - 1);
 			if (n <= 0)
 				continue;
