@@ -615,8 +615,11 @@ static void second_group(int slot, int g2, int g, int container)
 		return;
 	snprintf(path, sizeof(path), "/dev/vfio/%d", g2);
 	fd = open(path, O_RDWR);
-	if (fd < 0)
+	if (fd < 0) {
+		/* another owner has it open (EBUSY), or no vfio driver (ENOENT) */
+		count(OP_SETC2, errno);
 		return;
+	}
 	e = ioctl(fd, VFIO_GROUP_SET_CONTAINER, &container) ? errno : 0;
 	count(OP_SETC2, e);
 	if (!e) {
@@ -711,7 +714,7 @@ static void w_owner(int slot, int target)
 				 * group into the container that has a backend
 				 * (held in slot + NOWNERS while it lasts).
 				 */
-				if (target < 2 && rnd(3) == 0)
+				if (target < 2 && rnd(2) == 0)
 					second_group(slot + NOWNERS, target_group(!target), g,
 						     mine ? o.container : rival);
 			}
