@@ -10,7 +10,7 @@ dest=$TOP/patches
 git -C "$TREE" rev-parse -q --verify dmaown-base >/dev/null || die "build/linux has no dmaown-base tag: run 'make tree'"
 [[ -z $(git -C "$TREE" status --porcelain -uno) ]] ||
 	die "build/linux has uncommitted changes: commit them first"
-# The series' revision, in every subject ("[PATCH v3 5.10 00/25]"): bump it
+# The series' revision, in every subject ("[PATCH v3 5.10 00/26]"): bump it
 # when a new revision is posted. The cover letter ends with a base-commit:
 # trailer naming the base commit that bench/base.sh makes from Debian's
 # tarball (the same commit id on every machine), as b4 expects.
