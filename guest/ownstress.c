@@ -1126,15 +1126,24 @@ static void a1_removed(void) { to_driver(A[1], ""); wrf("1", PCI "/devices/%s/re
  * the device's directory, which then reads as absent. Disarm while looking,
  * re-arm after.
  */
-static int a1_present(void)
+static unsigned int failnth_pause(void)
 {
 	unsigned int left = failnth_get();
-	int r;
 
 	failnth_set(0);
-	r = exists(PCI "/devices/%s", A[1]);
+	return left;
+}
+static void failnth_resume(unsigned int left)
+{
 	if (left)
 		failnth_set(left);
+}
+static int a1_present(void)
+{
+	unsigned int left = failnth_pause();
+	int r = exists(PCI "/devices/%s", A[1]);
+
+	failnth_resume(left);
 	return r;
 }
 static int op_rescan(void)
@@ -1173,12 +1182,10 @@ static int op_rescan_owned(void)
 {
 	char cur[64];
 	int e = op_rescan();
-	unsigned int left = failnth_get();
+	unsigned int left = failnth_pause();
 
-	failnth_set(0);
 	drv(A[1], cur, sizeof(cur));
-	if (left)
-		failnth_set(left);
+	failnth_resume(left);
 	if (!e && !strcmp(cur, "e1000")) {
 		owned_breaches++;
 		diag("rescan into the owned group: %s came back in group %d and e1000 bound it",
