@@ -54,8 +54,9 @@ static int step(const char *what, int ret)
 
 static int do_hold(const char *grp, char **cmd, int set_iommu)
 {
-	char path[64];
-	int container, group, status = 0;
+	char path[80], owner[96];
+	int container, group, status = 0, unset, fd;
+	ssize_t n;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/dev/vfio/%s", grp);
@@ -76,9 +77,26 @@ static int do_hold(const char *grp, char **cmd, int set_iommu)
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
+	/*
+	 * "released" only when it happened: the unset returned 0 and the
+	 * kernel no longer names a user owner (the base has no dma_owner).
+	 */
+	unset = ioctl(group, VFIO_GROUP_UNSET_CONTAINER) ? errno : 0;
 	close(group);
 	close(container);
-	printf("hold: released\n");
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/dma_owner", grp);
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? 0 : read(fd, owner, sizeof(owner) - 1);
+	owner[n > 0 ? n : 0] = 0;
+	owner[strcspn(owner, "\n")] = 0;
+	if (fd >= 0)
+		close(fd);
+	if (unset || !strncmp(owner, "user", 4)) {
+		printf("hold: NOT released (UNSET_CONTAINER: %s, dma_owner: %s)\n", ename(unset),
+		       owner[0] ? owner : "-");
+		return 1;
+	}
+	printf("hold: released\n# dma_owner after the release: %s\n", owner[0] ? owner : "-");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 

@@ -1056,6 +1056,9 @@ struct path {
 	void (*undo)(void);	/* after a success, back to the state before */
 	void (*cleanup)(void);	/* after the operation, whatever it returned */
 	const char **balance;	/* the group to prove balanced afterwards */
+	/* after a success (also one that absorbed the failure): NULL if the
+	 * state is what a success must leave, else what is wrong */
+	const char *(*success)(void);
 };
 
 static struct owner fo = { -1, -1, -1 };
@@ -1262,6 +1265,43 @@ static void c_second(void)
 	owner_close(&fo2);
 }
 
+/*
+ * What a success must leave, checked also when the operation absorbed the
+ * injected failure: a bound e1000 is counted as a kernel DMA use of its
+ * group (dma_owner says "kernel N", so a user claim is refused), a rescanned
+ * device is back in its group (not merely present).
+ */
+static const char *e1000_claimed(void)
+{
+	static char why[160];
+	char p[96], v[64], cur[64];
+
+	if (strcmp(drv(B, cur, sizeof(cur)), "e1000")) {
+		snprintf(why, sizeof(why), "%s is bound to %s, not e1000", B, cur);
+		return why;
+	}
+	snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%d/dma_owner", group_of(B));
+	if (rd(p, v, sizeof(v)) || strncmp(v, "kernel ", 7) || atoi(v + 7) < 1) {
+		snprintf(why, sizeof(why), "e1000 is bound to %s but group %d's dma_owner says \"%s\"",
+			 B, group_of(B), v);
+		return why;
+	}
+	return NULL;
+}
+static const char *a1_in_group(void)
+{
+	static char why[160];
+
+	if (!exists(PCI "/devices/%s", A[1]))
+		snprintf(why, sizeof(why), "%s is not there", A[1]);
+	else if (group_of(A[1]) != group_of(A[0]))
+		snprintf(why, sizeof(why), "%s is in group %d, not in %s's group %d", A[1],
+			 group_of(A[1]), A[0], group_of(A[0]));
+	else
+		return NULL;
+	return why;
+}
+
 static const char *balB[] = { B, NULL };
 static const char *balA[] = { A[0], A[1], A[2], NULL };
 static const char *balIVS[] = { IVS, NULL };
@@ -1274,9 +1314,10 @@ static const struct path paths[] = {
 	  op_setc_second, u_setc_second, c_second, balB },
 	{ "VFIO_GROUP_GET_DEVICE_FD", s_setiommu, op_devfd, fo_close, fo_close, balB },
 	{ "VFIO_IOMMU_MAP_DMA", s_setiommu, op_map, fo_close, fo_close, balB },
-	{ "sysfs bind of e1000 (claims kernel DMA)", b_unbound, op_bind, u_unbind, none, balB },
+	{ "sysfs bind of e1000 (claims kernel DMA)", b_unbound, op_bind, u_unbind, none, balB,
+	  e1000_claimed },
 	{ "drivers_probe with driver_override e1000", b_override_e1000, op_probe, u_unbind_keep,
-	  none, balB },
+	  none, balB, e1000_claimed },
 	{ "driver_override store", u_override, op_override, u_override, none, balB },
 	{ "DFL enumeration (bind of the DFL PCI driver)", ivs_unbound, op_dfl_enum, ivs_unbound,
 	  none, balIVS },
@@ -1289,9 +1330,9 @@ static const struct path paths[] = {
 	 * patch; see README.
 	 */
 	{ "rescan of a removed device of the shared group", a1_removed, op_rescan, u_rescan,
-	  none, balA },
+	  none, balA, a1_in_group },
 	{ "rescan of a removed device into the shared group while a user owns it", s_owned_a1,
-	  op_rescan_owned, u_rescan, fo_close, balA },
+	  op_rescan_owned, u_rescan, fo_close, balA, a1_in_group },
 };
 
 static int fault_knobs(void)
@@ -1329,6 +1370,16 @@ static unsigned int next_n(unsigned int n, int stride)
 	if (n < (stride ? 64 : 32))
 		return n + 1;
 	return stride ? n + stride : n + n / 8;
+}
+
+/* 1 (and why) if a success did not leave what a success must */
+static int wrong_success(const struct path *pa, unsigned int n, const char *when)
+{
+	const char *why = pa->success ? pa->success() : NULL;
+
+	if (why)
+		diag("%s: n=%u: succeeded %s, but %s", pa->name, n, when, why);
+	return !!why;
 }
 
 static int do_faults(int stride)
@@ -1369,7 +1420,7 @@ static int do_faults(int stride)
 					diag("%s: failed with nothing injected (n=%u): %s",
 					     pa->name, n, ename(e)), bad++;
 				else
-					pa->undo();
+					bad += wrong_success(pa, n, "with nothing injected"), pa->undo();
 				pa->cleanup();
 				finished = 1;
 				break;
@@ -1378,6 +1429,7 @@ static int do_faults(int stride)
 			if (!e) {
 				/* the failure was absorbed: allowed, and it is its own retry */
 				absorbed++;
+				bad += wrong_success(pa, n, "absorbing the failure");
 				pa->undo();
 				pa->cleanup();
 				continue;
@@ -1399,7 +1451,7 @@ static int do_faults(int stride)
 			if (e)
 				diag("%s: retry after n=%u failed: %s", pa->name, n, ename(e)), bad++;
 			else
-				pa->undo();
+				bad += wrong_success(pa, n, "in the retry"), pa->undo();
 			pa->cleanup();
 		}
 		total_points += points;
@@ -1408,7 +1460,8 @@ static int do_faults(int stride)
 			diag("%s: %u allocations", pa->name, last);
 		else
 			diag("%s: %u to %u allocations", pa->name, last, n - 1);
-		tap(finished && !bad, "fault injection: %s: %u failures injected (%s, %s), "
+		/* a path that injected nothing tested nothing */
+		tap(finished && !bad && points, "fault injection: %s: %u failures injected (%s, %s), "
 		    "%u clean errors (%s), %u absorbed; state kept, the retry succeeded each time",
 		    pa->name, points, finished ? "to the last allocation" : "NOT FINISHED",
 		    stride == 1 ? "every n" : stride ? "a stride after n = 64" :

@@ -1,5 +1,10 @@
 # Helpers for the bench scenarios (busybox sh). TAP on stdout.
 n=0 fails=0
+# The kernel log from this scenario's start on: a check that greps the log
+# must not be satisfied by a line an earlier scenario left there.
+BENCH_MARK="bench: scenario $(basename "$0") starts (pid $$)"
+echo "$BENCH_MARK" > /dev/kmsg
+own_dmesg() { dmesg | sed -n "/$BENCH_MARK/,\$p"; }
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 check() { # check DESCRIPTION EXPECTED ACTUAL
@@ -23,13 +28,13 @@ readd() { echo 1 > "/sys/bus/pci/devices/$1/remove"; echo 1 > /sys/bus/pci/resca
 # refused_by_owner DEV DRIVER GROUP OWNER: yes if the log has the refusal
 # line, which names the driver once (dev_warn()'s prefix: "DRIVER DEV: ")
 refused_by_owner() {
-	dmesg | grep -q "$2 $1: kernel DMA refused: IOMMU group $3 is owned by $4 (pid [0-9]*)" &&
+	own_dmesg | grep -q "$2 $1: kernel DMA refused: IOMMU group $3 is owned by $4 (pid [0-9]*)" &&
 		echo yes || echo no
 }
 netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -1; }
 # IOMMU faults (VT-d, SMMUv3, virtio-iommu) and e1000 Tx hangs in the log
 FAULTS='DMAR: \[DMA (Read|Write)\]|arm-smmu-v3 .*: event 0x[0-9a-f]+ received|fault from EP|Detected Tx Unit Hang'
-dma_faults() { dmesg | grep -cE "$FAULTS"; }
+dma_faults() { own_dmesg | grep -cE "$FAULTS"; }
 # transmit DEV ADDRESS: bring DEV's netdev up at ADDRESS, ping a host that is
 # not there (the frames still go out through DMA), print the frames sent
 transmit() {
