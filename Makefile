@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 B := bench
 
-.PHONY: all report check tree export base vm-kernel base-kernel bench soak docs distro-check clean help
+.PHONY: all report check tree export base vm-kernel base-kernel bench soak mutants docs distro-check clean help
 # REBOOT=1 boots every VM again instead of reusing the verdict of a boot
 # whose kernel, initramfs and QEMU arguments did not change
 all report: tree
@@ -20,6 +20,10 @@ bench: tree
 # step after n = 64 (1: every allocation)
 soak: tree
 	@SOAK_SECONDS=$(SOAK_SECONDS) FAULT_STRIDE=$(FAULT_STRIDE) python3 $(B)/check.py --soak
+
+# every mutant of bench/mutants/ must be killed (MUTANTS="a b" for some)
+mutants: tree
+	@python3 $(B)/mutants.py $(MUTANTS)
 
 # Debian's own configs, W=1, sparse and kernel-doc, base vs patched; fails on
 # any error or new warning. DISTRO_ARCHES="amd64 arm64" (both by default).

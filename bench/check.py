@@ -71,7 +71,7 @@ def sh(cmd, env=None, log=None):
 def host_packages(arm64=False):
     """What the boots and checks need beyond the build scripts' own packages."""
     if subprocess.run(["bash", "-c", ". '%s/lib.sh' && need_pkgs "
-                       "qemu-system-x86:qemu-system-x86_64 perl:perl%s" % (
+                       "qemu-system-x86:qemu-system-x86_64 perl:perl dwarves:pahole%s" % (
                            B, " qemu-system-arm:qemu-system-aarch64" if arm64 else "")]).returncode:
         sys.exit(1)
 
@@ -171,9 +171,11 @@ def build(what, variant="default", arch="x86_64"):
 # (the builds are reproducible: see lib.sh and initramfs.sh). The debug
 # boot's soak and fault sweep are randomised and timed: for the same inputs
 # they count once, as a CI run counts once per commit; 'make soak' samples
-# more. A failure is never kept (the next run boots again), nor a timeout or
-# a QEMU failure; the measurements of 'make bench' and 'make soak' always
-# boot. BENCH_REBOOT=1 (make check REBOOT=1) boots everything again; CI
+# more. A failure is not kept (the next run boots again), nor a timeout or
+# a QEMU failure, except for a randomised boot (the debug boot's soak and
+# sweeps, the base soak) and a mutant's: those are kept whatever they found,
+# so that a failure is not rolled again until it passes. The measurements of
+# 'make bench' and 'make soak' always boot. BENCH_REBOOT=1 (make check REBOOT=1) boots everything again; CI
 # starts without build/.
 VERDICTS = os.path.join(BUILD, "verdicts")
 QEMU = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
@@ -493,6 +495,25 @@ def abi(res, report, arch="x86_64"):
     report.append((p + "ABI (Module.symvers, MODVERSIONS)", "expected: 0 changed, 0 removed",
                    "happened: " + line, ["added: " + s for s in added] +
                    ["changed: " + s for s in changed] + ["removed: " + s for s in removed], ""))
+    if arch == "x86_64":
+        layout(res, report)
+
+
+def layout(res, report):
+    """The CRCs hold by construction (the new members are hidden from
+    genksyms): the layouts those members live in, measured (bench/layout.py)."""
+    step("ABI: the layouts of the structures whose new members genksyms does not see")
+    p = subprocess.run([sys.executable, os.path.join(B, "layout.py"), outdir("base"), outdir("vm")],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = p.stdout.strip().splitlines()
+    for l in lines:
+        m = re.match(r"(ok|fail) (\S+) (.*)", l)
+        if m:
+            res.add("pass" if m.group(1) == "ok" else "fail", "layout: %s keeps the base's layout"
+                    % m.group(2), m.group(3))
+    if p.returncode not in (0, 1) or not lines:
+        res.add("fail", "layout: bench/layout.py ran", p.stdout[-300:])
+    report.append(("ABI: struct layouts, base vs patched (pahole)", "", "", lines, ""))
 
 
 def print_report(report):
@@ -542,6 +563,10 @@ def main():
         patched(res, report)
         abi(res, report)
         if a.check:
+            # the standing negative control: a mutant the suite must kill
+            import mutants
+            step("standing mutants (make mutants runs them all)")
+            mutants.run(res, standing=True)
             patched(res, report, "debug")
             bisect(res)
             # the same suite on arm64: SMMUv3, then virtio-iommu, the debug
