@@ -168,6 +168,15 @@ def kselftest_manifest(tree):
     return names
 
 
+def sweep_manifest(top):
+    """The fault sweep's paths, from the paths[] table of guest/ownstress.c."""
+    with open(os.path.join(top, "guest/ownstress.c")) as f:
+        src = f.read()
+    m = re.search(r"static const struct path paths\[\] = \{(.*?)\n\};", src, re.S)
+    body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S) if m else ""
+    return re.findall(r"\{\s*\"((?:[^\"\\]|\\.)*)\"", body)
+
+
 def kunit(text, res, prefix, tree):
     """Parse the boot's KUnit KTAP with the tree's own kunit.py; every case
     of the tree's suites must be there, and kunit.py must exit 0."""
@@ -319,6 +328,13 @@ def judge_vm_boot(res, prefix, rc, text, scenarios, todo, arch="x86_64", tree=No
             res.add("fail" if missing else "pass",
                     "%skselftest: every test in the tree ran" % prefix,
                     "missing: " + ", ".join(missing) if missing else "")
+        if s == "fault-sweep":
+            seen = "\n".join(d for _, d, _ in prog.cases)
+            missing = [p for p in sweep_manifest(os.path.dirname(HERE))
+                       if "fault injection: %s: " % p not in seen]
+            res.add("fail" if missing else "pass",
+                    "%sfault-sweep: every path of the sweep reported" % prefix,
+                    "missing: " + "; ".join(missing) if missing else "")
     if tree:
         kunit(text, res, prefix, tree)
     sp = splats(text)

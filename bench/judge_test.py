@@ -136,6 +136,22 @@ class Accounting(unittest.TestCase):
         self.assertTrue(judge.load_skips())
 
 
+class Sweep(unittest.TestCase):
+    """Every path in the sweep's table must report (read from its source)."""
+    def log(self, paths):
+        lines = ["ok %d - fault injection: %s: 3 failures injected" % (i + 1, p)
+                 for i, p in enumerate(paths)]
+        return CLEAN[:2] + program("fault-sweep", lines)
+
+    def test_path_missing(self):
+        paths = judge.sweep_manifest(os.path.dirname(HERE))
+        self.assertGreater(len(paths), 10)
+        r = judge_log(self.log(paths[1:]), scenarios=["fault-sweep"])
+        self.assertEqual(r.status("every path of the sweep"), "fail")
+        r = judge_log(self.log(paths), scenarios=["fault-sweep"])
+        self.assertEqual(r.status("every path of the sweep"), "pass")
+
+
 class Log(unittest.TestCase):
     def test_printk_dropped(self):
         r = judge_log(CLEAN[:2] + ["** 12 printk messages dropped **"] + CLEAN[2:])
