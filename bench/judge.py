@@ -29,6 +29,7 @@ SPLATS = re.compile(r"WARNING: |BUG: |[Kk]ernel BUG at|Oops|general protection f
                     r"INFO: possible irq lock inversion|"
                     r"INFO: task \S+ blocked for more than|"
                     r"rcu: INFO: rcu_\w+ (?:self-)?detected stall|detected stalls on CPUs|"
+                    r"detected expedited stalls|hard LOCKUP|soft lockup|"
                     r"list_(?:add|del) corruption|KASAN|UBSAN|Call [Tt]race:")
 # The kernel log lost records (console overrun, /dev/kmsg refused a line)
 LOST = re.compile(r"printk messages dropped|lines suppressed due to ratelimiting|^@@LOST.*",
@@ -54,6 +55,7 @@ class Program:
         self.exits = []      # each "# bench: exit status N"
         self.programs = 1    # kselftest: one per "# kselftest NAME" header
         self.headers = 0
+        self.segments = [[0, []]]   # per program: [results, plans]
         self.ended = False
 
 
@@ -77,6 +79,8 @@ def parse_programs(text):
         if body.startswith("# kselftest "):
             cur.headers += 1
             cur.programs = cur.headers
+            if cur.headers > 1:
+                cur.segments.append([0, []])
             continue
         m = EXIT.match(body)
         if m:
@@ -85,6 +89,7 @@ def parse_programs(text):
         m = PLAN.match(body)
         if m:
             cur.plans.append(int(m.group(1)))
+            cur.segments[-1][1].append(int(m.group(1)))
             continue
         m = RUN.match(body)
         if m:
@@ -101,6 +106,7 @@ def parse_programs(text):
                 desc = run + " (" + rest.strip().lstrip("# ") + ")"
             desc = desc or rest.strip()
             cur.cases.append((m.group(1) == "ok", desc, d.group(1).upper() if d else ""))
+            cur.segments[-1][0] += 1
     return out
 
 
@@ -127,7 +133,9 @@ def load_skips(path=SKIPS):
             l = l.strip()
             if not l or l.startswith("#"):
                 continue
-            arch, pattern, reason = [x.strip() for x in l.split("|", 2)]
+            arch, rest = l.split("|", 1)
+            pattern, reason = rest.rsplit("|", 1)
+            arch, pattern, reason = arch.strip(), pattern.strip(), reason.strip()
             out.append((arch, re.compile(pattern), reason))
     return out
 
@@ -150,8 +158,8 @@ def kunit_manifest(tree):
             continue
         suite = re.search(r"\.name\s*=\s*\"([^\"]+)\"", src[src.rfind("struct kunit_suite"):])
         cases = re.findall(r"^\s*KUNIT_CASE\((\w+)\)", src, re.M)
-        if suite and cases:
-            out[suite.group(1)] = cases
+        # a test file whose suite or cases cannot be read is a failure below
+        out[suite.group(1) if suite else rel] = cases
     return out
 
 
@@ -180,7 +188,11 @@ def sweep_manifest(top):
 def kunit(text, res, prefix, tree):
     """Parse the boot's KUnit KTAP with the tree's own kunit.py; every case
     of the tree's suites must be there, and kunit.py must exit 0."""
+    manifest = kunit_manifest(tree)
     if "TAP version" not in text:
+        if manifest:
+            res.add("fail", prefix + "kunit: the suites ran",
+                    "the tree has %s; the log has no KTAP" % ", ".join(manifest))
         return 0
     with tempfile.TemporaryDirectory() as d:
         logf, js = os.path.join(d, "log"), os.path.join(d, "kunit.json")
@@ -202,8 +214,9 @@ def kunit(text, res, prefix, tree):
             res.add("pass" if c["status"] == "PASS" else "fail",
                     "%skunit %s.%s" % (prefix, sg["name"], c["name"]),
                     "" if c["status"] == "PASS" else c["status"])
-    for suite, cases in kunit_manifest(tree).items():
-        missing = [c for c in cases if c not in seen.get(suite, ())]
+    for suite, cases in manifest.items():
+        missing = [c for c in cases if c not in seen.get(suite, ())] or \
+            ([] if cases else ["(no KUNIT_CASE read from the tree)"])
         res.add("fail" if missing else "pass",
                 "%skunit: every case of %s reported (%d in the tree)" % (prefix, suite, len(cases)),
                 "missing: " + ", ".join(missing) if missing else "")
@@ -238,6 +251,8 @@ def figure_line(text):
 # pci_create_firmware_label_files()); counted apart only in a boot that
 # injected failures.
 ACPICA_FUNC = re.compile(r"acpi_(ps|ds|ex|ns|ut|ev|tb|rs|hw)_")
+ALLOCATOR = re.compile(r"_*(kmem_cache_alloc|kmalloc|kzalloc|krealloc|kmemdup|kstrdup|slab_|"
+                       r"kmemleak_|alloc_pages|__alloc|acpi_os_(?:allocate|acquire_object)|acpi_ut_allocate)")
 # On arm64 5.10 (the unpatched base too) of_iommu_configure() leaks the
 # struct dev_iommu and the empty fwspec (no ops yet) of four PCI devices
 # that probe at boot before the SMMU has registered.
@@ -257,9 +272,10 @@ def leaks(text):
     for block in re.split(r"@@= unreferenced object", text)[1:]:
         block = "\n".join(l[4:] for l in block.splitlines() if l.startswith("@@= "))
         bt = block.split("backtrace:", 1)[-1]
-        first = re.search(r"\[<[^>]*>\] (\w+)\+", bt)
+        # the first frame past the allocator (kmem_cache_alloc, __kmalloc, ...)
+        frames = [f for f in re.findall(r"\[<[^>]*>\] (\w+)\+", bt) if not ALLOCATOR.match(f)]
         why = None
-        if injected and first and ACPICA_FUNC.match(first.group(1)):
+        if injected and frames and ACPICA_FUNC.match(frames[0]):
             why = "in ACPICA under injected failures"
         elif FWSPEC_BOOT.search(block):
             why = "of of_iommu_configure() at boot, as on the base"
@@ -277,7 +293,7 @@ def judge_program(res, prefix, name, prog, arch, skips, todo):
     bad = "todo" if todo else "fail"
     for ok, desc, directive in prog.cases:
         st = "pass" if ok else ("todo" if todo or directive == "TODO" else "fail")
-        if directive == "SKIP":
+        if directive == "SKIP" and ok:
             why = allowed_skip(skips, arch, "%s: %s" % (name, desc))
             st = "skip" if why else bad
             desc += "" if why else "  (a SKIP that bench/skips does not allow)"
@@ -291,8 +307,12 @@ def judge_program(res, prefix, name, prog, arch, skips, todo):
         problems.append("exit status %s" % ",".join(str(e) for e in prog.exits if e))
     if not prog.plans:
         problems.append("no TAP plan")
-    elif sum(prog.plans) != len(prog.cases):
-        problems.append("planned %d results, reported %d" % (sum(prog.plans), len(prog.cases)))
+    for i, (got, plans) in enumerate(prog.segments):
+        if not plans:
+            problems.append("program %d: no TAP plan" % (i + 1))
+        elif sum(plans) != got:
+            problems.append("program %d: planned %d results, reported %d" % (i + 1, sum(plans),
+                                                                               got))
     res.add(bad if problems else "pass",
             "%s%s: exited 0 and met its plan (%d results)" % (prefix, name, len(prog.cases)),
             "; ".join(problems))
@@ -324,17 +344,20 @@ def judge_vm_boot(res, prefix, rc, text, scenarios, todo, arch="x86_64", tree=No
                 m = RUN.match(l)
                 if m:
                     ran.add(m.group(1))
-            missing = [t for t in kselftest_manifest(tree) if t not in ran]
-            res.add("fail" if missing else "pass",
-                    "%skselftest: every test in the tree ran" % prefix,
-                    "missing: " + ", ".join(missing) if missing else "")
+            want = kselftest_manifest(tree)
+            missing = [t for t in want if t not in ran]
+            res.add("fail" if missing or not want else "pass",
+                    "%skselftest: every test in the tree ran (%d)" % (prefix, len(want)),
+                    "missing: " + ", ".join(missing) if missing else
+                    "" if want else "no TEST() in tools/testing/selftests/iommu")
         if s == "fault-sweep":
             seen = "\n".join(d for _, d, _ in prog.cases)
-            missing = [p for p in sweep_manifest(os.path.dirname(HERE))
-                       if "fault injection: %s: " % p not in seen]
-            res.add("fail" if missing else "pass",
-                    "%sfault-sweep: every path of the sweep reported" % prefix,
-                    "missing: " + "; ".join(missing) if missing else "")
+            want = sweep_manifest(os.path.dirname(HERE))
+            missing = [p for p in want if "fault injection: %s: " % p not in seen]
+            res.add("fail" if missing or not want else "pass",
+                    "%sfault-sweep: every path of the sweep reported (%d)" % (prefix, len(want)),
+                    "missing: " + "; ".join(missing) if missing else
+                    "" if want else "no paths[] table in guest/ownstress.c")
     if tree:
         kunit(text, res, prefix, tree)
     sp = splats(text)

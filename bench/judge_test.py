@@ -87,6 +87,11 @@ class Splats(unittest.TestCase):
     def test_gpf(self):
         self.splat("general protection fault, probably for non-canonical address 0xdead000000000100")
 
+    def test_expedited_stall_and_lockups(self):
+        self.splat("rcu: INFO: rcu_preempt detected expedited stalls on CPUs/tasks: {")
+        self.splat("watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [ownstress:301]")
+        self.splat("NMI watchdog: Watchdog detected hard LOCKUP on cpu 1")
+
     def test_guest_lines_are_not_splats(self):
         r = judge_log(CLEAN[:2] + ["@@| # the test greps for 'WARNING: ' in dmesg"] + CLEAN[2:])
         self.assertEqual(r.status("splat"), "pass")
@@ -117,6 +122,21 @@ class Accounting(unittest.TestCase):
         lines.insert(-1, "@@| # bench: exit status 0")
         r = judge_log(CLEAN[:2] + lines, scenarios=["kselftest"])
         self.assertEqual(r.status("met its plan"), "pass")
+
+    def test_plans_of_two_programs_do_not_cancel(self):
+        # one program planned 2 and reported 1, the next planned 1 and reported 2
+        lines = ["@@SCENARIO kselftest", "@@| # kselftest a", "@@| 1..2", "@@| ok 1 global.x",
+                 "@@| # bench: exit status 0", "@@| # kselftest b", "@@| 1..1",
+                 "@@| ok 1 global.y", "@@| ok 2 global.z", "@@| # bench: exit status 0",
+                 "@@END kselftest"]
+        r = judge_log(CLEAN[:2] + lines, scenarios=["kselftest"])
+        self.assertEqual(r.status("met its plan"), "fail")
+
+    def test_not_ok_skip_fails(self):
+        skips = [("*", judge.re.compile(r"^s1: one\b"), "why")]
+        r = judge_log(CLEAN[:2] + program("s1", ["not ok 1 - one # SKIP no device"]),
+                      skips=skips)
+        self.assertEqual(r.status("s1: one"), "fail")
 
     def test_missing_scenario(self):
         r = judge_log(CLEAN, scenarios=["s1", "s2"])
@@ -209,6 +229,12 @@ class Manifest(unittest.TestCase):
             r = judge_log(CLEAN + ktap, tree=d)
             self.assertEqual(r.status("every case of iommu-dma-owner"), "pass")
             self.assertEqual(r.status("kunit.py parse exits 0"), "pass")
+
+    def test_kunit_did_not_run(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.tree(d)
+            r = judge_log(CLEAN, tree=d)
+            self.assertEqual(r.status("kunit: the suites ran"), "fail")
 
     def test_kunit_failure_fails_parse(self):
         with tempfile.TemporaryDirectory() as d:

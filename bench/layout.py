@@ -78,8 +78,10 @@ def parse_pahole(text):
         if m:
             decl = re.sub(r"__attribute__\(\(.*?\)\)", "", m.group(1))
             fn = re.search(r"\(\*\s*(\w+)\)", decl)
-            name = fn.group(1) if fn else re.findall(r"\w+", re.sub(r"\[.*?\]|:\s*\d+\s*$", "",
-                                                                      decl))[-1]
+            words = re.findall(r"\w+", re.sub(r"\[.*?\]|:\s*\d+\s*$", "", decl))
+            # "} name;" closes a named union or struct; "};" an anonymous one
+            name = fn.group(1) if fn else (words[-1] if words and not decl.strip().endswith("}")
+                                           else "(anonymous@%s)" % m.group(2))
             members.append((name, int(m.group(2)), int(m.group(3) or 0)))
             continue
         m = re.search(r"/\* size: (\d+), cachelines: \d+, members: (\d+)", l)
@@ -116,8 +118,8 @@ def main():
                 b = layout(base_out, obj, struct, tb)
                 p = layout(patched_out, obj, struct, tp, tree)
                 problem = compare(b, p, rule)
-            except (OSError, RuntimeError) as e:
-                problem = str(e)
+            except Exception as e:  # noqa: BLE001 -- any failure is a failed row
+                problem = "%s: %s" % (type(e).__name__, e)
             bad += bool(problem)
             print("%s %s (%s: %s): %s" % (
                 "fail" if problem else "ok", struct, rule, why,

@@ -95,6 +95,7 @@ def worktree():
     # only the files a mutant touched change back (and get rebuilt)
     git("checkout", "-q", "-f", "--detach", head)
     git("checkout", "-q", "-f", "--", ".")
+    git("clean", "-q", "-f", "-d", "-x")   # a file a mutant added (sources only here)
     return head
 
 
@@ -123,7 +124,10 @@ def run_layout(m, t0):
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     git("checkout", "-q", "-f", "--", ".")
     fails = ["layout: " + l.split()[1] for l in p.stdout.splitlines() if l.startswith("fail ")]
-    hit = [f for f in fails if m.killed_by.search(f)]
+    # moved members or a new size, not a compile error
+    hit = ["layout: " + l.split()[1] for l in p.stdout.splitlines() if l.startswith("fail ") and
+           re.search(r"\): (members moved|size )", l) and
+           m.killed_by.search("layout: " + l.split()[1])]
     cost = "[%.0fs]" % (time.monotonic() - t0)
     if not fails:
         return False, "SURVIVED %s" % cost
@@ -159,9 +163,15 @@ def run_mutant(m):
     res = Quiet()
     judge.judge_vm_boot(res, "", rc, text, m.run, False, tree=WT,
                         kmemleak="kmemleak=on" in append)
-    fails = [r[1] for r in res.rows if r[0] == "fail"]
-    hit = [r for r in fails if m.killed_by.search(r)]
     cost = "[build %.0fs, boot %.0fs]" % (tb - t0, time.monotonic() - tb)
+    if rc == 12:
+        return False, "QEMU failed: not judged %s" % cost
+    fails = [r[1] for r in res.rows if r[0] == "fail"]
+    # what the suite saw, not how the boot went: a program that did not run
+    # or report, or a boot that timed out, kills nothing by itself
+    hit = [r[1] for r in res.rows if r[0] == "fail" and m.killed_by.search(r[1]) and
+           r[2] != "no TAP output" and "exited 0 and met its plan" not in r[1] and
+           not (r[1] == "boot finished cleanly" and rc != 10)]
     if not fails:
         return False, "SURVIVED %s" % cost
     if m.breach and (rc != 0 or not hit):

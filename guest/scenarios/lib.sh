@@ -22,7 +22,13 @@ to_driver() {
 	echo "$1" > /sys/bus/pci/drivers_probe 2>/dev/null
 	drv "$1"
 }
-done_tap() { echo "1..$n"; [ $fails = 0 ]; }
+# The marker must still be in the kernel log: if it rotated out of the ring,
+# own_dmesg saw nothing and the checks that grep it proved nothing.
+done_tap() {
+	dmesg | grep -qF "$BENCH_MARK" ||
+		notok "the kernel log still holds the scenario's start (own_dmesg saw all of it)"
+	echo "1..$n"; [ $fails = 0 ]
+}
 # readd DEV: remove a PCI device and rescan, so that it is added again
 readd() { echo 1 > "/sys/bus/pci/devices/$1/remove"; echo 1 > /sys/bus/pci/rescan; }
 # refused_by_owner DEV DRIVER GROUP OWNER: yes if the log has the refusal
