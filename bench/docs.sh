@@ -19,7 +19,10 @@
 # DOCS_FORCE=1 rebuilds both). Exits non-zero on any new warning.
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs python3-sphinx:sphinx-build make:make perl:perl python3:python3 git:git
+# fontconfig: 5.10's Documentation/conf.py runs fc-list (CJK fonts for PDF);
+# without it the HTML build fails too (found on a fresh Debian 12 machine)
+need_pkgs python3-sphinx:sphinx-build fontconfig:fc-list make:make perl:perl python3:python3 \
+	git:git
 export LC_ALL=C.UTF-8
 "$TOP/bench/base.sh"
 base=$(base_src)
