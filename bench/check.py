@@ -338,7 +338,8 @@ def patched(res, report, variant="default", arch="x86_64", iommu=None):
     judged(res, mark, name, randomised)
     if variant == "debug" and arch == "x86_64":
         report.append(("debug variant, short soak and sweeps", "", figure_line(text),
-                       [l for l in scenario_log(text, "soak") if l.startswith("# soak")], ""))
+                       [l for l in scenario_log(text, "soak")
+                        if l.startswith(("# soak", "# BREACH"))], ""))
     if variant == "default" and arch == "x86_64":
         for s in run:
             report.append(("patched, " + s,
