@@ -2,8 +2,10 @@
 # distro-check.sh [amd64] [arm64]: build what the series touches, base and
 # patched, with Debian's own 5.10 kernel config (plus the options the series
 # needs that Debian leaves off), with W=1 and sparse (C=2), run kernel-doc on
-# every C file and header the series changes, and fail on any build error or
-# on any warning the patched tree has that the base has not.
+# every C file and header the series changes, link those directories' modules
+# and run modpost over them (amd64: against Debian's Module.symvers), and fail
+# on any build or modpost error or on any warning the patched tree has that
+# the base has not.
 #
 #   amd64: config.amd64_none_amd64 from Debian's linux-config-5.10 package
 #   arm64: linux-config-5.10 of that version is not served for arm64, so the
@@ -28,7 +30,7 @@ t0=$SECONDS
 
 need_pkgs gcc:gcc make:make bc:bc bison:bison flex:flex libelf-dev:/usr/include/libelf.h \
 	libssl-dev:/usr/include/openssl/ssl.h ccache:ccache sparse:sparse perl:perl \
-	python3:python3 xz-utils:xz dpkg:dpkg-deb ca-certificates:/etc/ssl/certs/ca-certificates.crt
+	python3:python3 xz-utils:xz dpkg:dpkg-deb binutils:objdump ca-certificates:/etc/ssl/certs/ca-certificates.crt
 for a in "${arches[@]}"; do
 	case $a in
 	amd64) ;;
@@ -80,6 +82,32 @@ debian_config_amd64() {
 	mv "$cfg.tmp" "$cfg"
 	echo "config.amd64_none_amd64 of linux-config-5.10 $BASE_VERSION" >"$cfg.origin"
 	log "Debian's amd64 config: $cfg (from linux-config-5.10 $BASE_VERSION)"
+}
+
+# Debian's Module.symvers for amd64: every symbol that Debian's kernel of the
+# base version exports (vmlinux and modules), from the linux-headers package
+# that linux-headers-amd64 of that version depends on.
+debian_symvers_amd64() {
+	local sv=$DL/Module.symvers.amd64 pkg deb sum
+	[[ -s $sv ]] && return 0
+	mkdir -p "$DL"
+	distro_apt
+	pkg=$(apt-cache "${aptopt[@]}" show "linux-headers-amd64:amd64=$BASE_VERSION" 2>/dev/null |
+		sed -n 's/^Depends: \(linux-headers-[^ ]*-amd64\) .*/\1/p' | head -1)
+	[[ -n $pkg ]] || die "linux-headers-amd64=$BASE_VERSION is not in $BASE_SUITE"
+	deb=$DL/${pkg}_${BASE_VERSION}_amd64.deb
+	sum=$(deb_sha256 "$pkg:amd64=$BASE_VERSION")
+	[[ -n $sum ]] || die "$pkg=$BASE_VERSION is not in $BASE_SUITE"
+	if ! echo "$sum  $deb" | sha256sum -c --status 2>/dev/null; then
+		log "downloading $pkg=$BASE_VERSION (amd64)"
+		(cd "$DL" && rm -f "$deb" && apt-get "${aptopt[@]}" -qq download "$pkg:amd64=$BASE_VERSION") >&2 ||
+			die "download of $pkg=$BASE_VERSION failed"
+		echo "$sum  $deb" | sha256sum -c --status || die "checksum mismatch: $deb is not $sum"
+	fi
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg/Module.symvers" >"$sv.tmp" ||
+		die "$deb has no Module.symvers"
+	mv "$sv.tmp" "$sv"
+	echo "Module.symvers of $pkg $BASE_VERSION" >"$sv.origin"
 }
 
 # The linux source package's debian/ directory (linux_VERSION.debian.tar.xz),
@@ -243,6 +271,47 @@ kdoc() {
 	done | grep -E ': warning: ' | norm "$src" "$src" >"$DOUT/kernel-doc-$side.warn" || true
 }
 
+# run_modpost ARCH SIDE: link the modules that the built directories make and run
+# modpost over them (make's single .ko targets, as for an in-tree module), so
+# that a symbol a module uses and nothing exports is an error, as it is in
+# Debian's build.  Without vmlinux, modpost learns what the kernel exports
+# from vmlinux.symvers, made here: the exports of the built directories'
+# built-in objects, read from their __ksymtab sections (with the CRCs their
+# __crc_ symbols carry), and Debian's Module.symvers for everything else (the
+# rest of vmlinux, and the modules outside these directories). Leaves
+# modpost.errors and modpost.warn in the build directory.
+run_modpost() {
+	local arch=$1 side=$2 src out rc=0 d mk
+	case $side in base) src=$base ;; patched) src=$patched ;; esac
+	out=$DOUT/$arch-$side
+	[[ $arch == amd64 ]] || die "run_modpost: Debian's Module.symvers is fetched for amd64 only"
+	mk=("${NICE[@]}" make -C "$src" O="$out" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
+	for d in "${dirs[@]}"; do cat "$out/$d/modules.order" 2>/dev/null || true; done |
+		sort -u >"$out/modpost.modules"
+	# the built-in objects' exports: "<crc> <symbol> vmlinux <EXPORT_SYMBOL[_GPL]>"
+	for d in "${dirs[@]}"; do
+		if [[ -f $out/$d/built-in.a ]]; then objdump -t "$out/$d/built-in.a"; fi
+	done 2>/dev/null | awk '
+		NF < 5 { next }
+		$NF ~ /^__crc_/ { crc[substr($NF, 7)] = "0x" substr($1, length($1) - 7) }
+		$(NF - 2) ~ /^___ksymtab(_gpl)?\+/ && $NF ~ /^__ksymtab_/ {
+			s = substr($NF, 11); t[s] = $(NF - 2) ~ /_gpl\+/ ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL" }
+		END { for (s in t) printf "%s\t%s\tvmlinux\t%s\t\n", (s in crc ? crc[s] : "0x00000000"), s, t[s] }' |
+		sort >"$out/modpost.builtin"
+	# Debian's exports, less the symbols and modules the built directories make
+	awk -F'\t' 'FILENAME == ARGV[1] { mine[$2] = 1; next }
+		FILENAME == ARGV[2] { sub(/\.ko$/, ""); mod[$0] = 1; next }
+		!($2 in mine) && !($3 in mod)' "$out/modpost.builtin" "$out/modpost.modules" \
+		"$DL/Module.symvers.$arch" | cat - "$out/modpost.builtin" >"$out/vmlinux.symvers"
+	rm -f "$out/Module.symvers" "$out/modules-only.symvers"
+	# W=1 as the objects were built (no recompiling); no C=: sparse ran already
+	"${mk[@]}" W=1 KBUILD_MODULES=1 $(cat "$out/modpost.modules") >"$out/modpost.log" 2>&1 || rc=$?
+	{ grep -E '^(ERROR|FATAL): modpost: ' "$out/modpost.log" || true
+	  ((rc == 0)) || echo "make exited with $rc"; } >"$out/modpost.errors"
+	grep -E '^WARNING: modpost: ' "$out/modpost.log" | sed "s|$out/||g" | sort >"$out/modpost.warn" || true
+	log "$arch $side: modpost over $(wc -l <"$out/modpost.modules") modules: $(wc -l <"$out/modpost.errors") errors, $(wc -l <"$out/modpost.warn") warnings (log: $out/modpost.log)"
+}
+
 fail=0
 kdoc base; kdoc patched
 new_of "$DOUT/kernel-doc-base.warn" "$DOUT/kernel-doc-patched.warn" >"$DOUT/kernel-doc.new"
@@ -255,6 +324,14 @@ for a in "${arches[@]}"; do
 	build "$a" base
 	build "$a" patched
 	b=$DOUT/$a-base p=$DOUT/$a-patched
+	mp_line=
+	if [[ $a == amd64 ]]; then
+		debian_symvers_amd64
+		run_modpost "$a" base
+		run_modpost "$a" patched
+		new_of "$b/modpost.warn" "$p/modpost.warn" >"$DOUT/$a-modpost.new"
+		mp_line=" modpost over the $(wc -l <"$p/modpost.modules") modules the built directories make: $(wc -l <"$p/modpost.errors") errors ($(wc -l <"$b/modpost.errors") in base), $(wc -l <"$DOUT/$a-modpost.new") new warnings;"
+	fi
 	new_of "$b/gcc.warn" "$p/gcc.warn" >"$DOUT/$a-gcc.new"
 	new_of "$b/sparse.warn" "$p/sparse.warn" >"$DOUT/$a-sparse.new"
 	new_of "$b/w1doc.warn" "$p/w1doc.warn" >"$DOUT/$a-w1doc.new"
@@ -262,7 +339,7 @@ for a in "${arches[@]}"; do
 	line="distro-check $a: $(cat "$p/ncc") files compiled ($(cat "$b/ncc") in base), $nerr errors,"
 	line+=" W=1: $(wc -l <"$b/gcc.warn") warnings in base, $(wc -l <"$p/gcc.warn") in patched, $(wc -l <"$DOUT/$a-gcc.new") new;"
 	line+=" sparse: $(wc -l <"$b/sparse.warn") in base, $(wc -l <"$p/sparse.warn") in patched, $(wc -l <"$DOUT/$a-sparse.new") new;"
-	line+=" $kd_line; W=1's kernel-doc of every compiled file: $(wc -l <"$b/w1doc.warn") in base, $(wc -l <"$p/w1doc.warn") in patched, $(wc -l <"$DOUT/$a-w1doc.new") new"
+	line+="$mp_line $kd_line; W=1's kernel-doc of every compiled file: $(wc -l <"$b/w1doc.warn") in base, $(wc -l <"$p/w1doc.warn") in patched, $(wc -l <"$DOUT/$a-w1doc.new") new"
 	report+=("$line")
 	{
 		echo "$line"
@@ -271,9 +348,15 @@ for a in "${arches[@]}"; do
 		sed "s|^|  new W=1 warning: |" "$DOUT/$a-gcc.new"
 		sed "s|^|  new sparse warning: |" "$DOUT/$a-sparse.new"
 		sed "s|^|  new kernel-doc warning (W=1): |" "$DOUT/$a-w1doc.new"
+		if [[ $a == amd64 ]]; then
+			sed "s|^|  $a base modpost error: |" "$b/modpost.errors"
+			sed "s|^|  $a patched modpost error: |" "$p/modpost.errors"
+			sed "s|^|  new modpost warning: |" "$DOUT/$a-modpost.new"
+		fi
 	} >"$DOUT/$a.report"
 	echo "distro-check $a: $((SECONDS - ta)) s" >&2
 	((nerr == 0)) && [[ ! -s $DOUT/$a-gcc.new && ! -s $DOUT/$a-sparse.new && ! -s $DOUT/$a-w1doc.new ]] || fail=1
+	[[ $a != amd64 ]] || [[ ! -s $b/modpost.errors && ! -s $p/modpost.errors && ! -s $DOUT/$a-modpost.new ]] || fail=1
 done
 [[ ! -s $DOUT/kernel-doc.new ]] || fail=1
 

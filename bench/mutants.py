@@ -6,7 +6,10 @@ before the diff, says how to kill it:
 
   Mutant:    what it breaks (continuation lines start with a space)
   Variant:   default or debug: the kernel it is built as; layout: no kernel,
-             bench/layout.py compiles the mutant's structures (no boot)
+             bench/layout.py compiles the mutant's structures (no boot);
+             distro: no boot, bench/distro-check.sh amd64 over the mutant's
+             tree (Debian's config, W=1, sparse, modpost); Killed-by then
+             matches its output lines
   Run:       the guest programs its boot runs (comma list; none: KUnit only)
   Append:    more kernel command line (optional)
   Killed-by: a regular expression on the names of the rows that should fail
@@ -61,9 +64,10 @@ class Mutant:
         self.killed_by = re.compile(fields.get("killed-by", "."))
         self.breach = fields.get("kill", "") == "breach"
         self.standing = fields.get("standing", "") == "yes"
-        if "killed-by" not in fields or self.variant not in ("default", "debug", "layout"):
-            sys.exit("error: %s: needs Killed-by: and Variant: default, debug or layout"
-                     % path)
+        if "killed-by" not in fields or self.variant not in ("default", "debug", "layout",
+                                                             "distro"):
+            sys.exit("error: %s: needs Killed-by: and Variant: default, debug, layout or "
+                     "distro" % path)
 
 
 class Quiet:
@@ -137,6 +141,24 @@ def run_layout(m, t0):
     return True, "killed by %s %s" % ("; ".join(hit), cost)
 
 
+def run_distro(m, t0):
+    """A distro mutant: no boot, bench/distro-check.sh amd64 (Debian's config,
+    modpost) over the mutant's tree, in build/mutants/distro."""
+    env = dict(os.environ, BENCH_TREE=WT, DISTRO_OUT=os.path.join(MBUILD, "distro"))
+    p = subprocess.run([os.path.join(HERE, "distro-check.sh"), "amd64"], env=env,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    git("checkout", "-q", "-f", "--", ".")
+    cost = "[%.0fs]" % (time.monotonic() - t0)
+    lines = [l.strip() for l in p.stdout.splitlines()]
+    hit = [l for l in lines if m.killed_by.search(l)]
+    if p.returncode == 0:
+        return False, "SURVIVED %s" % cost
+    if not hit:
+        return False, "killed, but not by /%s/: %s %s" % (
+            m.killed_by.pattern, "; ".join(lines[-3:]), cost)
+    return True, "killed by %s %s" % ("; ".join(hit[:2]), cost)
+
+
 def run_mutant(m):
     """(killed, verdict line)."""
     t0 = time.monotonic()
@@ -147,6 +169,8 @@ def run_mutant(m):
         return False, "does not apply to the series: " + p.stdout.strip()
     if m.variant == "layout":
         return run_layout(m, t0)
+    if m.variant == "distro":
+        return run_distro(m, t0)
     built, why = build(m)
     git("checkout", "-q", "-f", "--", ".")
     if not built:
