@@ -199,6 +199,37 @@ static int group_of(const char *dev)
 	return p ? atoi(p + 1) : -1;
 }
 
+/*
+ * The IOMMU group that a group fd reached: the /dev/vfio entry with the fd's
+ * device number, or -1. Not always the group whose node was opened: 5.10's
+ * vfio frees a group's minor when the group goes (its last vfio device
+ * unbound) and gives it to the next group it creates, and the open looks the
+ * group up by minor, so an open of /dev/vfio/G that races G's release and
+ * another group's creation reaches that other group.
+ */
+static int group_of_fd(int fd)
+{
+	struct stat st, e;
+	struct dirent *de;
+	char p[300];
+	int g = -1;
+	DIR *d;
+
+	if (fstat(fd, &st))
+		return -1;
+	d = opendir("/dev/vfio");
+	while (d && g < 0 && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof(p), "/dev/vfio/%s", de->d_name);
+		if (!stat(p, &e) && e.st_rdev == st.st_rdev)
+			g = atoi(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return g;
+}
+
 /* drivers that do no kernel DMA on the device (suppress_auto_claim_dma_owner) */
 static int opt_out(const char *d)
 {
@@ -554,7 +585,7 @@ struct shared {
 	volatile unsigned long hold_gen[2 * NOWNERS];
 	volatile int hold_group[2 * NOWNERS];
 	unsigned long count[NOPS][NRES];
-	unsigned long breaches, checks, duel_both, idle, moved;
+	unsigned long breaches, checks, duel_both, idle, moved, elsewhere;
 	char breach[MAXBREACH][320];
 	char hot[16];	/* the hot-added device while present */
 	/*
@@ -625,6 +656,16 @@ static void *duel_thread(void *arg)
 	return NULL;
 }
 
+/* the group that FD, an open of /dev/vfio/G, holds; counted if not G */
+static int held(int fd, int g)
+{
+	int h = group_of_fd(fd);
+
+	if (h != g)
+		__atomic_fetch_add(&S->elsewhere, 1, __ATOMIC_RELAXED);
+	return h;
+}
+
 /* set group G2 (not G) into CONTAINER, hold it a while, unset or close it */
 static void second_group(int slot, int g2, int g, int container)
 {
@@ -664,7 +705,7 @@ static void second_group(int slot, int g2, int g, int container)
 	}
 	count(OP_SETC2, e);
 	if (!e) {
-		S->hold_group[slot] = g2;
+		S->hold_group[slot] = held(fd, g2);
 		__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
 		msleep(rnd(30));
 		__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
@@ -728,7 +769,8 @@ static void w_owner(int slot, int target)
 			won |= !du.ret;
 		}
 		if (won) {
-			S->hold_group[slot] = g;
+			/* what the kernel gave us, which the watcher checks */
+			S->hold_group[slot] = held(o.group, g);
 			__atomic_fetch_add(&S->hold_gen[slot], 1, __ATOMIC_SEQ_CST);
 			e = ioctl(e ? rival : o.container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) ? errno : 0;
 			count(OP_SETIOMMU, e);
@@ -1071,6 +1113,8 @@ static int do_soak(int seconds, int churn_owned)
 	       S->breaches, S->checks);
 	diag("soak: %lu devices left the held group between the watcher's listing and its "
 	     "driver read (not counted)", S->moved);
+	diag("soak: %lu group opens reached another group than the one opened (5.10's vfio "
+	     "reuses a freed group's minor; the watcher checks the group reached)", S->elsewhere);
 	tap(S->breaches == 0, "no endpoint of a user-held group was bound to a kernel-DMA driver "
 	    "(%lu watcher checks, %lu breaches%s%s)", S->checks, S->breaches,
 	    S->breaches ? "; the first: " : "", S->breaches ? S->breach[0] : "");
