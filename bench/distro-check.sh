@@ -63,20 +63,29 @@ deb_sha256() {
 	apt-cache "${aptopt[@]}" show "$1" 2>/dev/null | sed -n 's/^SHA256: //p' | head -1
 }
 
-# Debian's config for amd64: config.amd64_none_amd64 from linux-config-5.10.
-debian_config_amd64() {
-	local cfg=$DL/config.amd64 deb=$DL/linux-config-5.10_${BASE_VERSION}_amd64.deb sum
-	[[ -s $cfg ]] && return 0
+# amd64_deb PACKAGE: prints the path of PACKAGE:amd64=$BASE_VERSION's .deb in
+# $DL, downloaded once and checked against the SHA256 of the signed Packages
+# index. Call distro_apt first (this runs in a command substitution).
+amd64_deb() {
+	local deb=$DL/${1}_${BASE_VERSION}_amd64.deb sum
 	mkdir -p "$DL"
-	distro_apt
-	sum=$(deb_sha256 "linux-config-5.10:amd64=$BASE_VERSION")
-	[[ -n $sum ]] || die "linux-config-5.10=$BASE_VERSION (amd64) is not in $BASE_SUITE"
+	sum=$(deb_sha256 "$1:amd64=$BASE_VERSION")
+	[[ -n $sum ]] || die "$1=$BASE_VERSION (amd64) is not in $BASE_SUITE"
 	if ! echo "$sum  $deb" | sha256sum -c --status 2>/dev/null; then
-		log "downloading linux-config-5.10=$BASE_VERSION (amd64)"
-		(cd "$DL" && rm -f "$deb" && apt-get "${aptopt[@]}" -qq download "linux-config-5.10:amd64=$BASE_VERSION") >&2 ||
-			die "download of linux-config-5.10=$BASE_VERSION (amd64) failed"
+		log "downloading $1=$BASE_VERSION (amd64)"
+		(cd "$DL" && rm -f "$deb" && apt-get "${aptopt[@]}" -qq download "$1:amd64=$BASE_VERSION") >&2 ||
+			die "download of $1=$BASE_VERSION (amd64) failed"
 		echo "$sum  $deb" | sha256sum -c --status || die "checksum mismatch: $deb is not $sum"
 	fi
+	echo "$deb"
+}
+
+# Debian's config for amd64: config.amd64_none_amd64 from linux-config-5.10.
+debian_config_amd64() {
+	local cfg=$DL/config.amd64 deb
+	[[ -s $cfg ]] && return 0
+	distro_apt
+	deb=$(amd64_deb linux-config-5.10) || exit 1
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/linux-config-5.10/config.amd64_none_amd64.xz |
 		xz -d >"$cfg.tmp" || die "$deb has no config.amd64_none_amd64.xz"
 	mv "$cfg.tmp" "$cfg"
@@ -88,22 +97,13 @@ debian_config_amd64() {
 # base version exports (vmlinux and modules), from the linux-headers package
 # that linux-headers-amd64 of that version depends on.
 debian_symvers_amd64() {
-	local sv=$DL/Module.symvers.amd64 pkg deb sum
+	local sv=$DL/Module.symvers.amd64 pkg deb
 	[[ -s $sv ]] && return 0
-	mkdir -p "$DL"
 	distro_apt
 	pkg=$(apt-cache "${aptopt[@]}" show "linux-headers-amd64:amd64=$BASE_VERSION" 2>/dev/null |
 		sed -n 's/^Depends: \(linux-headers-[^ ]*-amd64\) .*/\1/p' | head -1)
 	[[ -n $pkg ]] || die "linux-headers-amd64=$BASE_VERSION is not in $BASE_SUITE"
-	deb=$DL/${pkg}_${BASE_VERSION}_amd64.deb
-	sum=$(deb_sha256 "$pkg:amd64=$BASE_VERSION")
-	[[ -n $sum ]] || die "$pkg=$BASE_VERSION is not in $BASE_SUITE"
-	if ! echo "$sum  $deb" | sha256sum -c --status 2>/dev/null; then
-		log "downloading $pkg=$BASE_VERSION (amd64)"
-		(cd "$DL" && rm -f "$deb" && apt-get "${aptopt[@]}" -qq download "$pkg:amd64=$BASE_VERSION") >&2 ||
-			die "download of $pkg=$BASE_VERSION failed"
-		echo "$sum  $deb" | sha256sum -c --status || die "checksum mismatch: $deb is not $sum"
-	fi
+	deb=$(amd64_deb "$pkg") || exit 1
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg/Module.symvers" >"$sv.tmp" ||
 		die "$deb has no Module.symvers"
 	mv "$sv.tmp" "$sv"
