@@ -59,6 +59,13 @@ need_pkgs() {
 	fi
 }
 
+# The three series, in the order they apply, each in patches/<dir>/ with its
+# own cover letter and series file; patches/series lists all of their patches
+# in order. In build/linux the branch named as the directory without its
+# "N-" prefix ends each series (the work branch "series" ends the last).
+SERIES_DIRS=(1-pci-iommu-fixes 2-dma-ownership 3-dfl-driver-override)
+series_branch() { echo "${1#*-}"; }
+
 # The sync stamp of build/linux: "<HEAD> <hash of patches/>" as of the last
 # 'make tree' or 'make export'; tree.sh reads it to tell which side changed.
 series_hash() { (cd "$1" && cat series $(grep -v '^#' series) 2>/dev/null | sha256sum | cut -c1-64); }

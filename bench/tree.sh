@@ -52,30 +52,39 @@ fi
 rm -f "$stamp"
 git -C "$TREE" am --abort >/dev/null 2>&1 || true
 git -C "$TREE" checkout -q -f -B series dmaown-base || die "cannot check out the base in $TREE"
-# The cover letter's text becomes the branch description, so that
-# 'make export' regenerates the same cover letter.
-cover=$(ls "$TOP"/patches/0000-cover-letter.patch 2>/dev/null || true)
-if [[ -n $cover ]]; then
-	tmp=$(mktemp -d)
+# Each series' cover letter becomes the description of the branch that ends
+# it, so that 'make export' regenerates the same cover letters; a rebase
+# moves those branches along (rebase.updateRefs).
+git -C "$TREE" config rebase.updateRefs true
+tmp=$(mktemp -d)
+n=0
+for d in "${SERIES_DIRS[@]}"; do
+	b=$(series_branch "$d")
+	cover=$TOP/patches/$d/0000-cover-letter.patch
+	[[ -f $cover ]] || die "patches/$d has no cover letter"
 	git mailinfo "$tmp/msg" "$tmp/patch" <"$cover" >"$tmp/info"
 	{ sed -n 's/^Subject: \(\[[^]]*\] \)\?//p' "$tmp/info"; echo
 	  awk '/^[^ ].* \([0-9]+\):$/ {exit} {print}' "$tmp/msg"; } |
 		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' >"$tmp/desc"
-	git -C "$TREE" config branch.series.description "$(cat "$tmp/desc")"
-	rm -rf "$tmp"
-fi
-n=0
-while read -r p; do
-	[[ -z $p || $p == \#* ]] && continue
-	[[ -f $TOP/patches/$p ]] || die "series names $p, which is not in patches/"
-	if ! git -C "$TREE" am -q --keep-non-patch "$TOP/patches/$p" >"$BUILD/am.log" 2>&1; then
-		git -C "$TREE" am --abort >/dev/null 2>&1 || true
-		git -C "$TREE" checkout -q -f -B series dmaown-base
-		sed 's/^/   /' "$BUILD/am.log" >&2
-		die "patch $p does not apply (tree left at the base, not trusted)"
-	fi
-	n=$((n + 1))
-done <"$TOP/patches/series"
+	git -C "$TREE" config "branch.$b.description" "$(cat "$tmp/desc")"
+	while read -r p; do
+		[[ -z $p || $p == \#* ]] && continue
+		[[ -f $TOP/patches/$d/$p ]] || die "patches/$d/series names $p, which is not in patches/$d"
+		if ! git -C "$TREE" am -q --keep-non-patch "$TOP/patches/$d/$p" >"$BUILD/am.log" 2>&1; then
+			git -C "$TREE" am --abort >/dev/null 2>&1 || true
+			git -C "$TREE" checkout -q -f -B series dmaown-base
+			sed 's/^/   /' "$BUILD/am.log" >&2
+			die "patch $d/$p does not apply (tree left at the base, not trusted)"
+		fi
+		n=$((n + 1))
+	done <"$TOP/patches/$d/series"
+	git -C "$TREE" branch -f "$b" HEAD >/dev/null
+done
+rm -rf "$tmp"
+# patches/series must list the same patches in the same order
+diff -q <(grep -v '^#' "$TOP/patches/series" | grep .) \
+	<(for d in "${SERIES_DIRS[@]}"; do grep -v '^#' "$TOP/patches/$d/series" | grep . | sed "s|^|$d/|"; done) \
+	>/dev/null || die "patches/series does not list the three series' patches in order: run 'make export'"
 kept=0
 while read -r blob mt path; do
 	[[ $(git -C "$TREE" rev-parse -q --verify "HEAD:$path" || true) == "$blob" ]] || continue
