@@ -6,12 +6,14 @@ B := bench
 
 .PHONY: all report check tree export base vm-kernel base-kernel bench soak mutants docs distro-check clean help
 # REBOOT=1 boots every VM again instead of reusing the verdict of a boot
-# whose kernel, initramfs and QEMU arguments did not change
+# whose kernel, initramfs and QEMU arguments did not change; ARM64_DEBUG=1
+# adds the arm64 debug variant to 'make check'
 all report: tree
 	@BENCH_REBOOT=$(or $(REBOOT),$(BENCH_REBOOT)) python3 $(B)/check.py --report
 
 check: tree
-	@BENCH_REBOOT=$(or $(REBOOT),$(BENCH_REBOOT)) python3 $(B)/check.py --check
+	@BENCH_REBOOT=$(or $(REBOOT),$(BENCH_REBOOT)) BENCH_ARM64_DEBUG=$(ARM64_DEBUG) \
+		python3 $(B)/check.py --check
 
 bench: tree
 	@python3 $(B)/check.py --bench

@@ -10,7 +10,7 @@ and 'make bench'.
   --soak    (make soak)   the debug variant: the bad-input sweep, the fault-injection
                           sweep and a soak of SOAK_SECONDS; ends with the figure line
 """
-import argparse, atexit, glob, hashlib, os, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, atexit, glob, hashlib, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from judge import (figure_line, figures, judge_vm_boot, oops_text, scenario_log,  # noqa: E402
@@ -33,12 +33,18 @@ SOAK_SHORT = 60
 SOAK_LONG = int(os.environ.get("SOAK_SECONDS") or 600)
 # The fault sweep takes every n up to 64, then every FAULT_STRIDE-th in
 # 'make soak' (1: every allocation; e1000's probe alone has over 3,000 under
-# KASAN, at about a second each); in 'make check' every n up to 32, then n
-# grows by an eighth.
+# KASAN, at about a second each); in 'make check' every n up to 16, then n
+# grows by a quarter.
 FAULT_STRIDE_CHECK = 0
 FAULT_STRIDE_SOAK = int(os.environ.get("FAULT_STRIDE") or 1)
 # The adversarial programs that need the debug variant (guest/stress/).
 STRESS = ["fault-sweep", "soak"]
+# The arm64 debug variant (the scenarios, KUnit and the kselftests under
+# lockdep, KASAN and kmemleak on SMMUv3): 'make check ARM64_DEBUG=1'. Out
+# of the default run since the cold run passed the hour (72.7 min on a fresh
+# machine): a KASAN build, the largest of the arm64 kernels, and the longest
+# arm64 boot (182 s).
+ARM64_DEBUG = os.environ.get("BENCH_ARM64_DEBUG") == "1"
 # The fault sweep's injections stay out of ACPICA's object caches: every
 # cache but Acpi-* is marked SLAB_FAILSLAB (failslab/cache-filter is on).
 # ACPICA 20200925 frees a namespace object when an allocation fails inside
@@ -81,11 +87,17 @@ ARCHES = {"x86_64": "", "arm64": "arm64: "}
 
 
 def outdir(what, variant="default", arch="x86_64"):
-    return os.path.join(OUT, ("" if arch == "x86_64" else arch + "-") + what + "-" + variant)
+    # the base builds in build/base/out (bench/lib.sh's BASE_BUILD)
+    return os.path.join(os.path.join(BUILD, "base", "out") if what == "base" else OUT,
+                        ("" if arch == "x86_64" else arch + "-") + what + "-" + variant)
+
+
+T0 = time.monotonic()
 
 
 def step(title):
-    print("== %s" % title, flush=True)
+    # the time since check.py started: where a cold run's hour goes
+    print("== [%4.0fs] %s" % (time.monotonic() - T0, title), flush=True)
 
 
 def series_dirs():
@@ -107,7 +119,7 @@ class Prebuild:
     run one at a time), so the builds take the other one, and the idle
     moments of the x86_64 builds, without slowing the x86_64 boots.
     build() waits for it before it builds in the same directories."""
-    KERNELS = (("vm", "default"), ("base", "default"), ("vm", "debug"))
+    KERNELS = (("vm", "default"), ("base", "default")) + ((("vm", "debug"),) if ARM64_DEBUG else ())
 
     def __init__(self):
         os.makedirs(LOGS, exist_ok=True)
@@ -251,8 +263,26 @@ def judged(res, mark, name, randomised=False):
     KEPT.pop(name, None)
 
 
+AHEAD = {}  # boot name -> (rc, log text) of a boot that boot_ahead() ran
+
+
+def boot_ahead(boots):
+    """Runs the boots (boot()'s keyword arguments each) at once, one thread
+    each, for boot() to return in turn: the arm64 boots at the end of 'make
+    check', when nothing else is left to keep the second core busy."""
+    def one(b):
+        AHEAD[b["name"]] = boot(**b)
+    ts = [threading.Thread(target=one, args=(b,)) for b in boots]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+
+
 def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0,
          arch="x86_64", iommu=None, reuse=True, randomised=False):
+    if name in AHEAD:
+        return AHEAD.pop(name)
     os.makedirs(LOGS, exist_ok=True)
     log = os.path.join(LOGS, name + ".log")
     args = ["--timeout", str(timeout), "--arch", arch,
@@ -315,17 +345,12 @@ def base_crash(res, report, arch="x86_64"):
                    scenario_log(text, CRASH_SCENARIO), oops_text(text)))
 
 
-def patched(res, report, variant="default", arch="x86_64", iommu=None):
-    """The patched kernel's boot with every scenario, the kselftests and
-    KUnit. On arm64 the debug variant runs them once (no stress), and
-    IOMMU=virtio boots the same kernel on a virtio-iommu."""
-    prefix = ARCHES[arch] + ("" if variant == "default" else variant + ": ") + \
-        ("virtio-iommu: " if iommu == "virtio" else "")
-    step("%spatched kernel (%s)%s" % (ARCHES[arch], variant, " on virtio-iommu" if iommu else ""))
+def vm_boot(variant="default", arch="x86_64", iommu=None):
+    """The patched kernel's boot: builds it and returns boot()'s keyword
+    arguments."""
     img, initrd = build("vm", variant, arch)
     ksft = os.path.isdir(os.path.join(TREE, "tools/testing/selftests/iommu"))
     run = guest_scenarios(ksft)
-    todo = not series_patches()
     append = ""
     if variant == "debug" and arch == "x86_64":
         run += STRESS
@@ -335,10 +360,22 @@ def patched(res, report, variant="default", arch="x86_64", iommu=None):
         append = "kmemleak=on"
     name = ("" if arch == "x86_64" else arch + "-") + \
         ("virtio-iommu-" if iommu == "virtio" else "") + "vm-" + variant
-    randomised = any(s in STRESS for s in run)
-    rc, text = boot(name, img, initrd, run, append=append,
-                    timeout=2400 if variant == "debug" else 600, arch=arch, iommu=iommu,
-                    randomised=randomised)
+    return dict(name=name, img=img, initrd=initrd, run=run, append=append,
+                timeout=2400 if variant == "debug" else 600, arch=arch, iommu=iommu,
+                randomised=any(s in STRESS for s in run))
+
+
+def patched(res, report, variant="default", arch="x86_64", iommu=None):
+    """The patched kernel's boot with every scenario, the kselftests and
+    KUnit. On arm64 the debug variant runs them once (no stress), and
+    IOMMU=virtio boots the same kernel on a virtio-iommu."""
+    prefix = ARCHES[arch] + ("" if variant == "default" else variant + ": ") + \
+        ("virtio-iommu: " if iommu == "virtio" else "")
+    step("%spatched kernel (%s)%s" % (ARCHES[arch], variant, " on virtio-iommu" if iommu else ""))
+    b = vm_boot(variant, arch, iommu)
+    name, run, append, randomised = b["name"], b["run"], b["append"], b["randomised"]
+    todo = not series_patches()
+    rc, text = boot(**b)
     mark = len(res.rows)
     judge_vm_boot(res, prefix, rc, text, run, todo, arch=arch, tree=TREE,
                   kmemleak="kmemleak=on" in append)
@@ -586,13 +623,21 @@ def main():
             mutants.run(res, standing=True)
             patched(res, report, "debug")
             bisect(res)
-            # the same suite on arm64: SMMUv3, then virtio-iommu, the debug
-            # variant once, the builds of what only arm64 compiles
+            # the same suite on arm64: SMMUv3, then virtio-iommu (and the
+            # debug variant once with ARM64_DEBUG=1), the builds of what
+            # only arm64 compiles
             base_crash(res, report, "arm64")
+            # the patched arm64 boots side by side (the x86_64 part is
+            # done: a boot keeps about one core busy)
+            arm64 = [(), ("virtio",)] + ([("debug",)] if ARM64_DEBUG else [])
+            step("arm64: the boots of the patched kernel, %d at once" % len(arm64))
+            boot_ahead([vm_boot("debug" if "debug" in k else "default", "arm64",
+                                "virtio" if "virtio" in k else None) for k in arm64])
             patched(res, report, arch="arm64")
             abi(res, report, "arm64")
             patched(res, report, arch="arm64", iommu="virtio")
-            patched(res, report, "debug", arch="arm64")
+            if ARM64_DEBUG:
+                patched(res, report, "debug", arch="arm64")
             bisect(res, "arm64")
     print_report(report)
     todo = [r for r in res.rows if r[0] == "todo"]

@@ -27,7 +27,8 @@ vm)	src=$TREE
 	# bisect builds: the series' own symbols appear patch by patch
 	[[ -n ${BENCH_PARTIAL_SERIES:-} ]] && nocheck=$TOP/kconfig/series.config ;;
 base)	"$TOP/bench/base.sh"
-	src=$(base_src) ;;
+	[[ -f $TREE/Makefile ]] || die "no tree at $TREE: run 'make tree'"
+	src=$(base_worktree) ;;
 *)	die "kernel.sh: unknown kernel '$what' (vm or base)" ;;
 esac
 case $variant in
@@ -36,8 +37,10 @@ debug)	frags+=("$TOP/kconfig/debug.config") ;;
 *)	die "unknown VARIANT=$variant (default or debug)" ;;
 esac
 
-# build/out/<what>-<variant> for x86_64, build/out/arm64-<what>-<variant> for arm64
+# build/out/<what>-<variant> for x86_64, build/out/arm64-<what>-<variant> for
+# arm64; the base's in build/base/out (see BASE_BUILD in lib.sh)
 out=$OUT/$pre$what-$variant
+[[ $what == base ]] && out=$BASE_BUILD/out/$pre$what-$variant
 mkdir -p "$out"
 cat "${frags[@]}" >"$out/fragment.config"
 checked=$out/fragment.config

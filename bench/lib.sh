@@ -9,11 +9,18 @@ CACHE=${DMAOWN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dmaown}
 BUILD=$TOP/build
 TREE=${BENCH_TREE:-$BUILD/linux}
 OUT=${BENCH_OUT:-$BUILD/out}
+# The base kernel builds from build/base/linux, a worktree of build/linux at
+# dmaown-base, into build/base/out: the layout of build/{linux,out}, so that
+# ccache (CCACHE_BASEDIR below) sees the same relative paths. Its entries
+# then serve every file the series does not change in the patched build,
+# and whole builds of the bisect's first commits (series 1 on the base).
+BASE_BUILD=$BUILD/base
 JOBS=${JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # Paths below build/ are hashed relative to the build directory, so the
-# bisect worktree (build/bisect/linux -> build/bisect/out/vm-*) shares
-# cache entries with build/linux -> build/out/vm-*.
+# bisect worktree (build/bisect/linux -> build/bisect/out/vm-*) and the
+# base's (build/base/linux -> build/base/out/base-*) share cache entries
+# with build/linux -> build/out/vm-*.
 export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 export CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
@@ -72,6 +79,24 @@ series_hash() { (cd "$1" && cat series $(grep -v '^#' series) 2>/dev/null | sha2
 mark_synced() { echo "$(git -C "$TREE" rev-parse HEAD) $(series_hash "$TOP/patches")" >"$TREE/.git/dmaown-sync"; }
 
 # Source tree of the unpatched base: KERNEL_SRC or the cached Debian tree.
+# base_worktree: prints the base kernel's source tree (see BASE_BUILD),
+# made or brought back to dmaown-base if needed; builds of two arches may
+# ask at once
+base_worktree() {
+	local wt=$BASE_BUILD/linux
+	mkdir -p "$BASE_BUILD"
+	(
+		flock 9
+		git -C "$TREE" worktree prune
+		if [[ $(git -C "$wt" rev-parse --show-toplevel 2>/dev/null) != "$wt" ||
+		      $(git -C "$wt" rev-parse HEAD) != $(git -C "$TREE" rev-parse dmaown-base) ]]; then
+			rm -rf "$wt"
+			git -C "$TREE" worktree add -q -f --detach "$wt" dmaown-base >&2 || exit 1
+		fi
+	) 9>"$BASE_BUILD/.lock" || die "cannot make the base worktree $wt"
+	echo "$wt"
+}
+
 base_src() {
 	if [[ -n ${KERNEL_SRC:-} ]]; then
 		[[ -f $KERNEL_SRC/Makefile ]] || die "KERNEL_SRC=$KERNEL_SRC is not a kernel tree"
