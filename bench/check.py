@@ -619,6 +619,8 @@ def main():
         if a.check:
             # the standing negative control: a mutant the suite must kill
             import mutants
+            # mutants.py imports this file anew as 'check': the same clock
+            mutants.check.T0 = T0
             step("standing mutants (make mutants runs them all)")
             mutants.run(res, standing=True)
             patched(res, report, "debug")
