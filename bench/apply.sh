@@ -22,13 +22,7 @@ need_pkgs quilt:quilt b4:b4 git:git
 P=$TOP/patches
 wt=$BUILD/apply/linux
 base=$(git -C "$TREE" rev-parse dmaown-base)
-# (again if build/linux was made anew, or the worktree was removed)
-git -C "$TREE" worktree prune
-if [[ $(git -C "$wt" rev-parse --show-toplevel 2>/dev/null) != "$wt" ]]; then
-	rm -rf "$wt" && mkdir -p "$BUILD/apply" &&
-		git -C "$TREE" worktree add -q -f --detach "$wt" dmaown-base ||
-		die "cannot create the worktree $wt"
-fi
+worktree "$wt" dmaown-base >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rc=0

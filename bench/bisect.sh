@@ -22,11 +22,7 @@ cache=$bdir/ok
 mkdir -p "$bdir"
 : >"$res"
 touch "$cache"
-git -C "$TREE" worktree prune
-if [[ $(git -C "$wt" rev-parse --show-toplevel 2>/dev/null) != "$wt" ]]; then
-	rm -rf "$wt"
-	git -C "$TREE" worktree add -q -f --detach "$wt" dmaown-base || die "cannot create the bisect worktree"
-fi
+worktree "$wt" dmaown-base >/dev/null
 commits=$(git -C "$TREE" rev-list --reverse dmaown-base..HEAD)
 total=$(echo "$commits" | grep -c . || true)
 cfg=$(cat "$TOP"/kconfig/vm.config "$TOP/kconfig/$arch.config" "$TOP"/kconfig/series.config |

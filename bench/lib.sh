@@ -78,25 +78,28 @@ series_branch() { echo "${1#*-}"; }
 series_hash() { (cd "$1" && cat series $(grep -v '^#' series) 2>/dev/null | sha256sum | cut -c1-64); }
 mark_synced() { echo "$(git -C "$TREE" rev-parse HEAD) $(series_hash "$TOP/patches")" >"$TREE/.git/dmaown-sync"; }
 
-# Source tree of the unpatched base: KERNEL_SRC or the cached Debian tree.
-# base_worktree: prints the base kernel's source tree (see BASE_BUILD),
-# made or brought back to dmaown-base if needed; builds of two arches may
-# ask at once
-base_worktree() {
-	local wt=$BASE_BUILD/linux
-	mkdir -p "$BASE_BUILD"
+# worktree DIR REV [reset]: prints DIR, a worktree of build/linux, made at
+# REV if DIR is not one (again after 'make tree' made build/linux anew, or
+# if it was removed); with "reset" also if it is not at REV. Serialised:
+# builds of two arches may ask at once.
+worktree() {
+	local wt=$1 rev=$2
+	mkdir -p "$(dirname "$wt")"
 	(
 		flock 9
 		git -C "$TREE" worktree prune
 		if [[ $(git -C "$wt" rev-parse --show-toplevel 2>/dev/null) != "$wt" ||
-		      $(git -C "$wt" rev-parse HEAD) != $(git -C "$TREE" rev-parse dmaown-base) ]]; then
+		      ( -n ${3:-} && $(git -C "$wt" rev-parse HEAD) != $(git -C "$TREE" rev-parse "$rev") ) ]]; then
 			rm -rf "$wt"
-			git -C "$TREE" worktree add -q -f --detach "$wt" dmaown-base >&2 || exit 1
+			git -C "$TREE" worktree add -q -f --detach "$wt" "$rev" >&2 || exit 1
 		fi
-	) 9>"$BASE_BUILD/.lock" || die "cannot make the base worktree $wt"
+	) 9>"$(dirname "$wt")/.lock" || die "cannot make the worktree $wt"
 	echo "$wt"
 }
+# base_worktree: the base kernel's source tree (see BASE_BUILD), at dmaown-base
+base_worktree() { worktree "$BASE_BUILD/linux" dmaown-base reset; }
 
+# Source tree of the unpatched base: KERNEL_SRC or the cached Debian tree.
 base_src() {
 	if [[ -n ${KERNEL_SRC:-} ]]; then
 		[[ -f $KERNEL_SRC/Makefile ]] || die "KERNEL_SRC=$KERNEL_SRC is not a kernel tree"
