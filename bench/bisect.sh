@@ -25,8 +25,10 @@ touch "$cache"
 worktree "$wt" dmaown-base >/dev/null
 commits=$(git -C "$TREE" rev-list --reverse dmaown-base..HEAD)
 total=$(echo "$commits" | grep -c . || true)
-cfg=$(cat "$TOP"/kconfig/vm.config "$TOP/kconfig/$arch.config" "$TOP"/kconfig/series.config |
-	sha256sum | cut -c1-16)-$arch
+frags=("$TOP"/kconfig/vm.config "$TOP/kconfig/$arch.config" "$TOP"/kconfig/series.config)
+# kernel.sh builds x86_64's default VM kernel modular
+[[ $arch == x86_64 ]] && frags+=("$TOP"/kconfig/modular.config)
+cfg=$(cat "${frags[@]}" | sha256sum | cut -c1-16)-$arch
 # a C file of commit $1 that only the $arch VM kernel compiles, if any
 x86_unbuilt() {
 	local f

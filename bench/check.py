@@ -13,8 +13,8 @@ and 'make bench'.
 import argparse, atexit, glob, hashlib, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from judge import (figure_line, figures, judge_vm_boot, oops_text, scenario_log,  # noqa: E402
-                   state)
+from judge import (figure_line, figures, judge_vm_boot, oops_text, read_kconfig,  # noqa: E402
+                   scenario_log, state)
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 B = os.path.join(TOP, "bench")
@@ -326,6 +326,13 @@ def guest_scenarios(tree_has_kselftests):
     return names
 
 
+def module_scenarios():
+    """The module-life scenarios (guest/modules/), for a kernel whose
+    drivers are modules."""
+    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(TOP, "guest/modules/*"))
+                  if os.access(p, os.X_OK))
+
+
 def base_crash(res, report, arch="x86_64"):
     p = ARCHES[arch]
     step("%sbase kernel: the crash must be reproduced" % p)
@@ -351,12 +358,20 @@ def vm_boot(variant="default", arch="x86_64", iommu=None):
     img, initrd = build("vm", variant, arch)
     ksft = os.path.isdir(os.path.join(TREE, "tools/testing/selftests/iommu"))
     run = guest_scenarios(ksft)
+    kcfg = read_kconfig(os.path.join(outdir("vm", variant, arch), ".config")) or {}
+    if kcfg.get("CONFIG_VFIO") == "m":
+        # a modular kernel: the module-life scenarios, before the kselftests
+        # (whose hot-add leaves a fourth e1000 in the shared group)
+        run[-1:-1] = module_scenarios() if ksft else []
+        run += [] if ksft else module_scenarios()
     append = ""
     if variant == "debug" and arch == "x86_64":
         run += STRESS
         append = "kmemleak=on %s bench.soak=%d bench.fault_stride=%d" % (
             FAILSLAB_CACHES, SOAK_SHORT, FAULT_STRIDE_CHECK)
-    elif variant == "debug":
+    elif variant == "debug" or kcfg.get("CONFIG_DEBUG_KMEMLEAK") == "y":
+        # (the modular kernel has kmemleak, off by default, for its
+        # module-life scenarios)
         append = "kmemleak=on"
     name = ("" if arch == "x86_64" else arch + "-") + \
         ("virtio-iommu-" if iommu == "virtio" else "") + "vm-" + variant
@@ -378,7 +393,8 @@ def patched(res, report, variant="default", arch="x86_64", iommu=None):
     rc, text = boot(**b)
     mark = len(res.rows)
     judge_vm_boot(res, prefix, rc, text, run, todo, arch=arch, tree=TREE,
-                  kmemleak="kmemleak=on" in append)
+                  kmemleak="kmemleak=on" in append,
+                  kconfig=os.path.join(outdir("vm", variant, arch), ".config"))
     judged(res, mark, name, randomised)
     if variant == "debug" and arch == "x86_64":
         report.append(("debug variant, short soak and sweeps", "", figure_line(text),

@@ -20,7 +20,7 @@ if grep -qx CONFIG_ARM64=y "$kout/.config" 2>/dev/null; then
 fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,bench/scenarios,bench/perf,bench/stress,bench/kselftest,lib}
+mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,etc,bench/scenarios,bench/perf,bench/stress,bench/modules,bench/kselftest,lib}
 cp "$busybox" "$root/bin/busybox"
 # the applets of the host's busybox: the same Debian version and configuration
 for a in $(/bin/busybox --list); do
@@ -31,6 +31,7 @@ cp "$TOP/guest/state" "$root/bench/state"
 cp "$TOP"/guest/scenarios/* "$root/bench/scenarios/"
 cp "$TOP"/guest/perf/* "$root/bench/perf/"
 cp "$TOP"/guest/stress/* "$root/bench/stress/"
+cp "$TOP"/guest/modules/* "$root/bench/modules/"
 for t in benchtool ownstress; do
 	$cc -static -O2 -Wall -Werror -pthread -o "$root/bench/$t" "$TOP/guest/$t.c" ||
 		die "guest/$t.c does not build"

@@ -147,8 +147,42 @@ def allowed_skip(skips, arch, name):
     return None
 
 
-def kunit_manifest(tree):
-    """{suite: [case]} from the KUNIT_CASE lists of the series' test files."""
+def read_kconfig(path):
+    """{CONFIG_X: value} of a kernel's .config; None if there is none."""
+    try:
+        with open(path) as f:
+            return dict(l.strip().split("=", 1) for l in f if l.startswith("CONFIG_") and "=" in l)
+    except OSError:
+        return None
+
+
+def built_cases(src, kcfg):
+    """The KUNIT_CASE()s of SRC that a kernel of configuration KCFG compiles:
+    a case inside "#if IS_BUILTIN(CONFIG_X)" (or IS_ENABLED) only where X
+    is y (or y/m). Without a configuration, every case."""
+    cases, stack = [], []
+    for l in src.splitlines():
+        m = re.match(r"\s*#\s*if\s+(!?)\s*(IS_BUILTIN|IS_ENABLED)\((CONFIG_\w+)\)\s*$", l)
+        if m:
+            v = kcfg.get(m.group(3), "n") if kcfg is not None else "y"
+            on = v == "y" if m.group(2) == "IS_BUILTIN" else v in ("y", "m")
+            stack.append(on != bool(m.group(1)) or kcfg is None)
+            continue
+        if re.match(r"\s*#\s*if", l):
+            stack.append(True)
+        elif re.match(r"\s*#\s*endif", l) and stack:
+            stack.pop()
+        elif re.match(r"\s*#\s*else", l) and stack:
+            stack[-1] = not stack[-1] or kcfg is None
+        m = re.match(r"\s*KUNIT_CASE\((\w+)\)", l)
+        if m and all(stack):
+            cases.append(m.group(1))
+    return cases
+
+
+def kunit_manifest(tree, kcfg=None):
+    """{suite: [case]} from the KUNIT_CASE lists of the series' test files,
+    the cases that a kernel of configuration KCFG compiles."""
     out = {}
     for rel in ("drivers/iommu/iommu-dma-owner-test.c",):
         try:
@@ -157,7 +191,7 @@ def kunit_manifest(tree):
         except OSError:
             continue
         suite = re.search(r"\.name\s*=\s*\"([^\"]+)\"", src[src.rfind("struct kunit_suite"):])
-        cases = re.findall(r"^\s*KUNIT_CASE\((\w+)\)", src, re.M)
+        cases = built_cases(src, kcfg)
         # a test file whose suite or cases cannot be read is a failure below
         out[suite.group(1) if suite else rel] = cases
     return out
@@ -185,10 +219,11 @@ def sweep_manifest(top):
     return re.findall(r"\{\s*\"((?:[^\"\\]|\\.)*)\"", body)
 
 
-def kunit(text, res, prefix, tree):
+def kunit(text, res, prefix, tree, kcfg=None):
     """Parse the boot's KUnit KTAP with the tree's own kunit.py; every case
-    of the tree's suites must be there, and kunit.py must exit 0."""
-    manifest = kunit_manifest(tree)
+    of the tree's suites that the kernel compiles must be there, and
+    kunit.py must exit 0."""
+    manifest = kunit_manifest(tree, kcfg)
     if "TAP version" not in text:
         if manifest:
             res.add("fail", prefix + "kunit: the suites ran",
@@ -318,11 +353,35 @@ def judge_program(res, prefix, name, prog, arch, skips, todo):
             "; ".join(problems))
 
 
+# The modules guest/init loads on a modular kernel, and their symbols
+MODULES = (("vfio", "VFIO"), ("vfio_iommu_type1", "VFIO_IOMMU_TYPE1"), ("vfio-pci", "VFIO_PCI"),
+           ("vfio_mdev", "VFIO_MDEV_DEVICE"), ("pci-stub", "PCI_STUB"), ("e1000", "E1000"),
+           ("dfl-pci", "FPGA_DFL_PCI"), ("dfl-fme", "FPGA_DFL_FME"), ("dfl-afu", "FPGA_DFL_AFU"),
+           ("dfl-test", "FPGA_DFL_TEST"))
+
+
+def modules(text, res, prefix, kcfg):
+    """On a kernel with the drivers as modules, guest/init loaded each."""
+    want = [m for m, sym in MODULES if kcfg.get("CONFIG_" + sym) == "m"]
+    if not want:
+        return
+    said = dict(re.findall(r"^@@MODULE (\S+) (.*)$", text, re.M))
+    bad = ["%s: %s" % (m, said.get(m, "not reported")) for m in want if said.get(m) != "loaded"]
+    res.add("fail" if bad else "pass",
+            "%smodules: modprobe loaded the %d driver modules (%s)" % (prefix, len(want), " ".join(want)),
+            "; ".join(bad))
+
+
 def judge_vm_boot(res, prefix, rc, text, scenarios, todo, arch="x86_64", tree=None,
-                  kmemleak=False, skips=None):
+                  kmemleak=False, skips=None, kconfig=None):
     """Every scenario accounted for, KUnit, clean exit, a complete log, no
-    splats, and kmemleak's report when it was asked for."""
+    splats, and kmemleak's report when it was asked for. KCONFIG: the
+    kernel's .config, which says which KUnit cases it compiled and which
+    drivers are modules."""
     skips = load_skips() if skips is None else skips
+    kcfg = read_kconfig(kconfig) if kconfig else None
+    if kcfg is not None and rc == 0:
+        modules(text, res, prefix, kcfg)
     if rc != 0:
         why = {10: "kernel panic/oops", 11: "timeout (hang)", 12: "QEMU failed"}.get(rc, str(rc))
         res.add("fail", prefix + "boot finished cleanly", why + "\n" + oops_text(text))
@@ -359,7 +418,7 @@ def judge_vm_boot(res, prefix, rc, text, scenarios, todo, arch="x86_64", tree=No
                     "missing: " + "; ".join(missing) if missing else
                     "" if want else "no paths[] table in guest/ownstress.c")
     if tree:
-        kunit(text, res, prefix, tree)
+        kunit(text, res, prefix, tree, kcfg)
     sp = splats(text)
     res.add("fail" if sp else "pass", prefix + "no WARN/BUG/lockdep/KASAN/stall splat in the log",
             "; ".join(sp[:3]))

@@ -47,11 +47,19 @@ CLEAN = ["@@BOOTED 5.10.262+", "some kernel line"] + \
     program("s1", ["ok 1 - one", "ok 2 - two"]) + ["@@STATE", "@@DONE"]
 
 
-def judge_log(lines, scenarios=("s1",), arch="x86_64", kmemleak=False, tree=None, skips=()):
+def judge_log(lines, scenarios=("s1",), arch="x86_64", kmemleak=False, tree=None, skips=(),
+              kconfig=None):
     r = Rows()
     judge.judge_vm_boot(r, "", 0, "\n".join(lines) + "\n", list(scenarios), False, arch=arch,
-                        tree=tree, kmemleak=kmemleak, skips=list(skips))
+                        tree=tree, kmemleak=kmemleak, skips=list(skips), kconfig=kconfig)
     return r
+
+
+def kconfig(d, lines):
+    path = os.path.join(d, ".config")
+    with open(path, "w") as f:
+        f.write("# comment\n" + "".join(l + "\n" for l in lines))
+    return path
 
 
 class Positive(unittest.TestCase):
@@ -201,6 +209,25 @@ class Kmemleak(unittest.TestCase):
         self.assertEqual(r.status("kmemleak"), "fail")
 
 
+class Modules(unittest.TestCase):
+    """A modular kernel: each driver module guest/init loads must say so."""
+    def test_module_not_loaded(self):
+        with tempfile.TemporaryDirectory() as d:
+            cfg = kconfig(d, ["CONFIG_VFIO=m", "CONFIG_E1000=m", "CONFIG_PCI_STUB=y"])
+            loaded = ["@@MODULE vfio loaded", "@@MODULE e1000 loaded"]
+            r = judge_log(CLEAN[:1] + loaded + CLEAN[1:], kconfig=cfg)
+            self.assertEqual(r.status("modules: modprobe loaded"), "pass")
+            r = judge_log(CLEAN[:1] + loaded[:1] + CLEAN[1:], kconfig=cfg)
+            self.assertEqual(r.status("modules: modprobe loaded"), "fail")
+            r = judge_log(CLEAN[:1] + [loaded[0], "@@MODULE e1000 failed: no such module"] +
+                          CLEAN[1:], kconfig=cfg)
+            self.assertEqual(r.status("modules: modprobe loaded"), "fail")
+            # a kernel with them built in reports no modules and needs none
+            cfg = kconfig(d, ["CONFIG_VFIO=y", "CONFIG_E1000=y"])
+            r = judge_log(CLEAN, kconfig=cfg)
+            self.assertEqual([x for x in r.rows if "modules:" in x[1]], [])
+
+
 @unittest.skipUnless(os.path.exists(os.path.join(TREE, "tools/testing/kunit/kunit.py")),
                      "no tree with kunit.py (make tree)")
 class Manifest(unittest.TestCase):
@@ -243,6 +270,24 @@ class Manifest(unittest.TestCase):
             ktap = ktap[:5] + ["    not ok 2 - ot_b"] + ["not ok 1 - iommu-dma-owner"]
             r = judge_log(CLEAN + ktap, tree=d)
             self.assertEqual(r.status("kunit.py parse exits 0"), "fail")
+
+    def test_kunit_case_of_a_config(self):
+        """A case under #if IS_BUILTIN(CONFIG_VFIO) is expected where VFIO=y,
+        and not where VFIO=m (the modular kernel does not compile it)."""
+        with tempfile.TemporaryDirectory() as d:
+            self.tree(d)
+            with open(os.path.join(d, "drivers/iommu/iommu-dma-owner-test.c"), "a") as f:
+                f.write("static struct kunit_case e[] = {\n#if IS_BUILTIN(CONFIG_VFIO)\n"
+                        "\tKUNIT_CASE(ot_v),\n#endif\n\t{}\n};\n")
+            ktap = [l.replace("%d", "2") for l in self.KTAP]
+            ktap = ktap[:5] + ["    ok 2 - ot_b"] + ktap[5:]
+            r = judge_log(CLEAN + ktap, tree=d, kconfig=kconfig(d, ["CONFIG_VFIO=y"]))
+            self.assertEqual(r.status("every case of iommu-dma-owner"), "fail")
+            r = judge_log(CLEAN + ktap, tree=d, kconfig=kconfig(d, ["CONFIG_VFIO=m"]))
+            self.assertEqual(r.status("every case of iommu-dma-owner"), "pass")
+            # no configuration known: every case
+            r = judge_log(CLEAN + ktap, tree=d)
+            self.assertEqual(r.status("every case of iommu-dma-owner"), "fail")
 
     def test_kselftest_missing(self):
         with tempfile.TemporaryDirectory() as d:

@@ -1,6 +1,7 @@
 #!/bin/bash
 # kernel.sh vm|base: build the VM kernel (and modules) out of tree from
-# allnoconfig plus the fragments in kconfig/ (vm.config and $ARCH.config), with
+# allnoconfig plus the fragments in kconfig/ (vm.config and $ARCH.config, for the
+# patched kernel series.config, and for x86_64's default one modular.config), with
 # ccache. ARCH=x86_64 (default) or arm64 (with Debian's cross compiler);
 # VARIANT=debug adds kconfig/debug.config. Prints the kernel image's path
 # (bzImage, or arm64's Image) as the last line.
@@ -28,7 +29,9 @@ vm)	src=$TREE
 	[[ -n ${BENCH_PARTIAL_SERIES:-} ]] && nocheck=$TOP/kconfig/series.config ;;
 base)	"$TOP/bench/base.sh"
 	[[ -f $TREE/Makefile ]] || die "no tree at $TREE: run 'make tree'"
-	src=$(base_worktree) ;;
+	src=$(base_worktree)
+	# the base has none of the series' symbols (modular.config names one)
+	nocheck=$TOP/kconfig/series.config ;;
 *)	die "kernel.sh: unknown kernel '$what' (vm or base)" ;;
 esac
 case $variant in
@@ -36,17 +39,32 @@ default) ;;
 debug)	frags+=("$TOP/kconfig/debug.config") ;;
 *)	die "unknown VARIANT=$variant (default or debug)" ;;
 esac
+# x86_64's default kernels, patched and base (whose exports and layouts
+# make check compares with the patched ones'), have the drivers as modules,
+# as a distribution builds them; the debug and arm64 kernels keep them
+# built in
+[[ $variant == default && $arch == x86_64 ]] && frags+=("$TOP/kconfig/modular.config")
 
 # build/out/<what>-<variant> for x86_64, build/out/arm64-<what>-<variant> for
 # arm64; the base's in build/base/out (see BASE_BUILD in lib.sh)
 out=$OUT/$pre$what-$variant
 [[ $what == base ]] && out=$BASE_BUILD/out/$pre$what-$variant
 mkdir -p "$out"
-cat "${frags[@]}" >"$out/fragment.config"
+# The fragments' lines, the last one of each symbol: a later fragment
+# overrides an earlier one (modular.config's =m over vm.config's =y).
+last_of_each() {
+	awk '/^CONFIG_[A-Za-z0-9_]+=/ { k = substr($0, 1, index($0, "=") - 1) }
+	     /^# CONFIG_[A-Za-z0-9_]+ is not set$/ { k = $2 }
+	     k != "" { if (!(k in v)) o[++n] = k; v[k] = $0; k = "" }
+	     END { for (i = 1; i <= n; i++) print v[o[i]] }' "$@"
+}
+last_of_each "${frags[@]}" >"$out/fragment.config"
 checked=$out/fragment.config
 if [[ -n ${nocheck:-} ]]; then
+	# not the symbols of $nocheck, whichever fragment sets them last
 	checked=$out/fragment.checked
-	for f in "${frags[@]}"; do [[ $f == "$nocheck" ]] || cat "$f"; done >"$checked"
+	grep -o '^CONFIG_[A-Za-z0-9_]*\|^# CONFIG_[A-Za-z0-9_]*' "$nocheck" | sed 's/^# //' >"$out/nocheck.syms"
+	grep -v -w -F -f "$out/nocheck.syms" "$out/fragment.config" >"$checked" || true
 fi
 mk=(make -s -C "$src" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" -j"$JOBS")
 log "configuring $what ($variant) in $out"

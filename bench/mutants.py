@@ -186,7 +186,8 @@ def run_mutant(m):
     check.KEPT.pop(name, None)
     res = Quiet()
     judge.judge_vm_boot(res, "", rc, text, m.run, False, tree=WT,
-                        kmemleak="kmemleak=on" in append)
+                        kmemleak="kmemleak=on" in append,
+                        kconfig=os.path.join(img.rsplit("/arch/", 1)[0], ".config"))
     cost = "[build %.0fs, boot %.0fs]" % (tb - t0, time.monotonic() - tb)
     if rc == 12:
         return False, "QEMU failed: not judged %s" % cost

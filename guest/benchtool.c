@@ -11,6 +11,10 @@
  *   benchtool hold-container GROUP CMD...
  *                                   the same without VFIO_SET_IOMMU: the group
  *                                   is claimed and sits on the blocking domain
+ *   benchtool hold-device GROUP DEV CMD...
+ *                                   as hold, and a device fd of DEV
+ *                                   (VFIO_GROUP_GET_DEVICE_FD) open while
+ *                                   CMD runs
  *   benchtool timebind DEV DRIVER N  bind and unbind DEV to DRIVER N times
  *                                   through sysfs; prints median ns of each
  *   benchtool timegroup GROUP DEV N open the group N times and time
@@ -52,10 +56,10 @@ static int step(const char *what, int ret)
 	return ret;
 }
 
-static int do_hold(const char *grp, char **cmd, int set_iommu)
+static int do_hold(const char *grp, const char *dev, char **cmd, int set_iommu)
 {
 	char path[80], owner[96];
-	int container, group, status = 0, unset, fd;
+	int container, group, status = 0, unset, fd, device = -1;
 	ssize_t n;
 	pid_t pid;
 
@@ -71,12 +75,19 @@ static int do_hold(const char *grp, char **cmd, int set_iommu)
 	if (set_iommu &&
 	    step("set-iommu", ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) < 0)
 		return 1;
+	if (dev) {
+		device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, dev);
+		if (step("get-device-fd", device) < 0)
+			return 1;
+	}
 	pid = fork();
 	if (pid == 0) {
 		execvp(cmd[0], cmd);
 		_exit(127);
 	}
 	waitpid(pid, &status, 0);
+	if (device >= 0)
+		close(device);
 	/*
 	 * "released" only when it happened: the unset returned 0 and the
 	 * kernel no longer names a user owner (the base has no dma_owner).
@@ -199,15 +210,17 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "write"))
 		return do_write(argv[2], argv[3]);
 	if (argc >= 4 && !strcmp(argv[1], "hold"))
-		return do_hold(argv[2], argv + 3, 1);
+		return do_hold(argv[2], NULL, argv + 3, 1);
 	if (argc >= 4 && !strcmp(argv[1], "hold-container"))
-		return do_hold(argv[2], argv + 3, 0);
+		return do_hold(argv[2], NULL, argv + 3, 0);
+	if (argc >= 5 && !strcmp(argv[1], "hold-device"))
+		return do_hold(argv[2], argv[3], argv + 4, 1);
 	if (argc == 5 && !strcmp(argv[1], "timebind"))
 		return do_timebind(argv[2], argv[3], atoi(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "timegroup"))
 		return do_timegroup(argv[2], argv[3], atoi(argv[4]));
 	fprintf(stderr, "usage: benchtool write PATH VALUE | hold GROUP CMD... |\n"
-		"       hold-container GROUP CMD... |\n"
+		"       hold-container GROUP CMD... | hold-device GROUP DEV CMD... |\n"
 		"       timebind DEV DRIVER N | timegroup GROUP DEV N\n");
 	return 2;
 }
