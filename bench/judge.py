@@ -158,24 +158,32 @@ def read_kconfig(path):
 
 def built_cases(src, kcfg):
     """The KUNIT_CASE()s of SRC that a kernel of configuration KCFG compiles:
-    a case inside "#if IS_BUILTIN(CONFIG_X)" (or IS_ENABLED) only where X
-    is y (or y/m). Without a configuration, every case."""
-    cases, stack = [], []
+    a case inside "#if IS_BUILTIN(CONFIG_X)" (or IS_ENABLED, or their
+    negation) only where X is y (or y/m), and in its #else branch only
+    where it is not. A condition it cannot evaluate (any other #if, #ifdef,
+    #elif), or no configuration, expects the cases of every branch, so that
+    a case is never silently not expected."""
+    cases, stack = [], []  # per level: True, False, or None (unknown)
     for l in src.splitlines():
         m = re.match(r"\s*#\s*if\s+(!?)\s*(IS_BUILTIN|IS_ENABLED)\((CONFIG_\w+)\)\s*$", l)
         if m:
-            v = kcfg.get(m.group(3), "n") if kcfg is not None else "y"
-            on = v == "y" if m.group(2) == "IS_BUILTIN" else v in ("y", "m")
-            stack.append(on != bool(m.group(1)) or kcfg is None)
+            if kcfg is None:
+                stack.append(None)
+            else:
+                v = kcfg.get(m.group(3), "n")
+                on = v == "y" if m.group(2) == "IS_BUILTIN" else v in ("y", "m")
+                stack.append(on != bool(m.group(1)))
             continue
         if re.match(r"\s*#\s*if", l):
-            stack.append(True)
+            stack.append(None)
         elif re.match(r"\s*#\s*endif", l) and stack:
             stack.pop()
         elif re.match(r"\s*#\s*else", l) and stack:
-            stack[-1] = not stack[-1] or kcfg is None
+            stack[-1] = None if stack[-1] is None else not stack[-1]
+        elif re.match(r"\s*#\s*elif", l) and stack:
+            stack[-1] = None
         m = re.match(r"\s*KUNIT_CASE\((\w+)\)", l)
-        if m and all(stack):
+        if m and False not in stack:
             cases.append(m.group(1))
     return cases
 

@@ -209,6 +209,21 @@ class Kmemleak(unittest.TestCase):
         self.assertEqual(r.status("kmemleak"), "fail")
 
 
+class BuiltCases(unittest.TestCase):
+    """Which KUNIT_CASE()s a configuration compiles: an #else branch only
+    where its IS_BUILTIN() is false; a condition the judge cannot evaluate
+    expects both branches (never silently fewer cases)."""
+    SRC = ("#if IS_BUILTIN(CONFIG_A)\nKUNIT_CASE(a)\n#else\nKUNIT_CASE(b)\n#endif\n"
+           "#ifdef FOO\nKUNIT_CASE(c)\n#else\nKUNIT_CASE(d)\n#endif\n"
+           "#if !IS_ENABLED(CONFIG_A)\nKUNIT_CASE(e)\n#endif\n")
+
+    def test_branches(self):
+        self.assertEqual(judge.built_cases(self.SRC, {"CONFIG_A": "m"}), ["b", "c", "d"])
+        self.assertEqual(judge.built_cases(self.SRC, {"CONFIG_A": "y"}), ["a", "c", "d"])
+        self.assertEqual(judge.built_cases(self.SRC, {}), ["b", "c", "d", "e"])
+        self.assertEqual(judge.built_cases(self.SRC, None), ["a", "b", "c", "d", "e"])
+
+
 class Modules(unittest.TestCase):
     """A modular kernel: each driver module guest/init loads must say so."""
     def test_module_not_loaded(self):
