@@ -304,8 +304,12 @@ def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0
               "arguments as build/verdicts/%s.log" % (name, rc, os.path.basename(kept)), flush=True)
         KEPT[name] = kept
         return rc, text
+    # a guest silent for 10 minutes (longer than any program's quiet
+    # stretch; the soak prints at its end) is stopped as hung
+    soak = re.search(r"bench\.soak=(\d+)", append)
+    silence = max(600, int(soak.group(1)) + 300) if soak else 600
     cmd = [sys.executable, os.path.join(B, "vm.py"), "--kernel", img, "--initrd", initrd,
-           "--log", log] + args
+           "--log", log, "--silence", str(silence)] + args
     rc = subprocess.run(cmd).returncode
     print("   boot %s: status %d [%.0fs], log %s" % (name, rc, time.monotonic() - t, log),
           flush=True)
