@@ -2,8 +2,9 @@
 """vm.py: the one place that starts QEMU for the bench.
 
 Boots KERNEL with INITRD, TCG by default, on
-  --arch x86_64: a q35 machine with an emulated Intel IOMMU (interrupt
-                 remapping on, split irqchip);
+  --arch x86_64: a q35 machine with an emulated Intel IOMMU (--iommu intel,
+                 the default) or AMD IOMMU (--iommu amd), interrupt
+                 remapping on, split irqchip;
   --arch arm64:  a virt machine (GICv3 with ITS, device tree) with an Arm
                  SMMUv3 (--iommu smmuv3) or a virtio-iommu (--iommu virtio);
 and a PCI topology in which several endpoints share one IOMMU group. The
@@ -127,8 +128,9 @@ def main():
     ap.add_argument("--bench-group", type=int, default=0, metavar="N",
                     help="add a group for 'make bench': a bridge with an e1000 and N edu")
     ap.add_argument("--arch", default="x86_64", choices=("x86_64", "arm64"))
-    ap.add_argument("--iommu", default=None, choices=("intel", "smmuv3", "virtio"),
-                    help="the emulated IOMMU (intel on x86_64; smmuv3, the default, or virtio on arm64)")
+    ap.add_argument("--iommu", default=None, choices=("intel", "amd", "smmuv3", "virtio"),
+                    help="the emulated IOMMU (intel, the default, or amd on x86_64; smmuv3, "
+                    "the default, or virtio on arm64)")
     ap.add_argument("--extra", action="append", default=[],
                     help="extra QEMU argument (repeatable)")
     a = ap.parse_args()
@@ -147,12 +149,16 @@ def main():
         common += "bench.hotadd=%s " % HOTADD[a.arch]
     if a.arch == "x86_64":
         iommu = a.iommu or "intel"
-        if iommu != "intel":
-            sys.exit("vm.py: x86_64 has the intel IOMMU only")
+        if iommu not in ("intel", "amd"):
+            sys.exit("vm.py: x86_64 has intel or amd")
+        # one kernel carries both drivers; each finds its own ACPI table
+        # (DMAR or IVRS). QEMU's amd-iommu is a PCI function of the root
+        # bus.
         cmdline = ("earlycon=uart8250,io,0x3f8,115200 no_timer_check intel_iommu=on iommu=nopt "
                    + common + a.append)
         machine = ["qemu-system-x86_64", "-machine", "q35,kernel-irqchip=split",
-                   "-device", "intel-iommu,intremap=on"]
+                   "-device", "intel-iommu,intremap=on" if iommu == "intel"
+                   else "amd-iommu,intremap=on"]
         topology = X86_TOPOLOGY
     else:
         # The same console arrangement with the PL011: its amba driver is
