@@ -26,6 +26,8 @@ cp "$busybox" "$root/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[[ $a == busybox ]] || ln -sf busybox "$root/bin/$a"
 done
+# the kernel's own module requests (request_module()) run /sbin/modprobe
+ln -sf ../bin/busybox "$root/sbin/modprobe"
 cp "$TOP/guest/init" "$root/init"
 cp "$TOP/guest/state" "$root/bench/state"
 cp "$TOP"/guest/scenarios/* "$root/bench/scenarios/"

@@ -41,17 +41,30 @@ netdev() { ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -1; }
 # IOMMU faults (VT-d, SMMUv3, virtio-iommu) and e1000 Tx hangs in the log
 FAULTS='DMAR: \[DMA (Read|Write)\]|arm-smmu-v3 .*: event 0x[0-9a-f]+ received|fault from EP|AMD-Vi: Event logged|Detected Tx Unit Hang'
 dma_faults() { own_dmesg | grep -cE "$FAULTS"; }
+amd_iommu() { ls /sys/class/iommu 2>/dev/null | grep -q '^ivhd'; }
+# dma_baseline DEV ADDRESS: under AMD-Vi, the same transmit from DEV before
+# the scenario gives any group to an owner (BASE_TX frames, BASE_NF faults
+# or Tx hangs): what QEMU's amd-iommu does with e1000's DMA in this boot
+dma_baseline() {
+	amd_iommu && [ -n "$(netdev "$1")" ] || return 0
+	f=$(dma_faults)
+	BASE_TX=$(transmit "$1" "$2")
+	BASE_NF=$(($(dma_faults) - f))
+	echo "# before any owner: $1 transmitted $BASE_TX frames, $BASE_NF IOMMU faults or Tx hangs"
+}
 # dma_cases WHAT DEV ADDRESS FAULTS-BEFORE: transmit from DEV and check the
 # frames went out with no IOMMU fault and no Tx hang since FAULTS-BEFORE.
 # QEMU 7.2's amd-iommu cannot carry e1000's DMA (its Tx unit hangs even
 # before any owner exists): under AMD-Vi a transmit that fails is a SKIP,
-# which bench/skips allows on x86_64/amd-iommu only, and one that works is
-# judged, so that a QEMU that carries it is seen.
+# which bench/skips allows on x86_64/amd-iommu only, if and only if the
+# scenario's dma_baseline failed the same way before any owner; a transmit
+# that works is judged, and so is a failure after a baseline that worked.
 dma_cases() {
 	tx=$(transmit "$2" "$3")
 	nf=$(($(dma_faults) - $4))
-	if ls /sys/class/iommu 2>/dev/null | grep -q '^ivhd' && { [ "$tx" -eq 0 ] || [ "$nf" -ne 0 ]; }; then
-		why="QEMU's amd-iommu cannot carry e1000's DMA ($tx frames, $nf faults or Tx hangs)"
+	if amd_iommu && { [ "$tx" -eq 0 ] || [ "$nf" -ne 0 ]; } && [ -n "${BASE_TX:-}" ] &&
+	   { [ "$BASE_TX" -eq 0 ] || [ "$BASE_NF" -ne 0 ]; }; then
+		why="QEMU's amd-iommu cannot carry e1000's DMA ($tx frames, $nf faults or Tx hangs; before any owner $BASE_TX frames, $BASE_NF)"
 		n=$((n + 1)); echo "ok $n - $1$2 transmitted frames # SKIP $why"
 		n=$((n + 1)); echo "ok $n - $1no IOMMU fault and no Tx hang # SKIP $why"
 		return
