@@ -10,9 +10,10 @@
  *                         user owner holds is bound to a driver that claims
  *                         kernel DMA; then quiesces and proves the counts
  *                         balanced by behaviour.
- *   ownstress faults [STRIDE] for every ownership path that allocates, fail its
- *                         n-th allocation (/proc/thread-self/fail-nth) for
- *                         n = 1, 2, ... until it runs out of allocations
+ *   ownstress faults [STRIDE [WORD]] for every ownership path that allocates
+ *                         (whose name has WORD), fail its n-th allocation
+ *                         (/proc/thread-self/fail-nth) for n = 1, 2, ...
+ *                         until it runs out of allocations
  *   ownstress badinput       bad input at the sysfs and VFIO surface
  *
  * Figures for the host: lines "# figure NAME VALUE".
@@ -48,6 +49,9 @@
 #define EDU "0x1234:0x11e8"
 #define IVSHMEM "0x1af4:0x1110"
 #define MAXDEV 8
+/* see wr_bounded() */
+#define WEDGE_SECONDS 120
+#define WEDGED "/tmp/bench-pci-wedged"
 
 /* ------------------------------------------------------------------ TAP */
 
@@ -1051,6 +1055,10 @@ static int do_soak(int seconds, int churn_owned)
 	int np = 0, i, j, slot = 0;
 	double t0;
 
+	if (!access(WEDGED, F_OK)) {
+		tap(0, "soak: not started: the fault sweep left the PCI core blocked (" WEDGED ")");
+		return tap_done();
+	}
 	S = mmap(NULL, sizeof(*S), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	memset(S, 0, sizeof(*S));
 	S->churn_owned = churn_owned;
@@ -1221,6 +1229,8 @@ struct path {
 	 * else what is wrong; ABSORBED: the operation absorbed an injected
 	 * failure (a success with nothing injected must do all its work) */
 	const char *(*success)(int absorbed);
+	/* every n up to this one, whatever the stride (0: the stride's) */
+	unsigned int dense;
 };
 
 static struct owner fo = { -1, -1, -1 };
@@ -1284,7 +1294,58 @@ static void u_unbind(void) { unbind(B); }
 static void b_override_e1000(void) { unbind(B); wrf("e1000", PCI "/devices/%s/driver_override", B); }
 static int op_probe(void) { return wr(PCI "/drivers_probe", B); }
 static void u_unbind_keep(void) { unbind(B); }
-static void a1_removed(void) { to_driver(A[1], ""); wrf("1", PCI "/devices/%s/remove", A[1]); }
+/*
+ * A removal or a rescan that the sweep makes with nothing injected, in a
+ * child it waits for at most WEDGE_SECONDS: both evaluate the device's _DSM
+ * (its firmware label files), a Serialized method in QEMU's tables. 5.10's
+ * ACPICA kept such a method's mutex when an allocation failed after it took
+ * it (series 1's patch 7), and the next evaluation then waited for
+ * ever, holding the PCI core's rescan lock: a hung boot instead of a
+ * failure. A blocked child is reported with its kernel stack, the sweep
+ * stops, and WEDGED tells the soak not to start.
+ */
+static int wedged;
+static int wr_bounded(const char *path, const char *val)
+{
+	char stack[2048], p[64], *l, *save;
+	double t0 = now();
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (!pid) {
+		/* not the pipe of guest/init's prefix(), which it could hold for ever */
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		_exit(wr(path, val));
+	}
+	while (now() - t0 < WEDGE_SECONDS) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+		msleep(50);
+	}
+	wedged = 1;
+	diag("writing %s to %s blocked for %d s; its kernel stack:", val, path, WEDGE_SECONDS);
+	snprintf(p, sizeof(p), "/proc/%d/stack", pid);
+	if (rd(p, stack, sizeof(stack)))
+		snprintf(stack, sizeof(stack), "(unreadable)");
+	for (l = strtok_r(stack, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		diag("  %s", l);
+	wr(WEDGED, path);
+	return ETIMEDOUT;
+}
+static void rescan_bounded(void) { wr_bounded(PCI "/rescan", "1"); }
+static void a1_removed(void)
+{
+	char p[128];
+
+	to_driver(A[1], "");
+	snprintf(p, sizeof(p), PCI "/devices/%s/remove", A[1]);
+	wr_bounded(p, "1");
+}
 /*
  * Looking at the result must not take the injected failure: with fewer
  * allocations left in the rescan than n, the n-th would be the stat() of
@@ -1323,6 +1384,28 @@ static int op_rescan(void)
 	return 0;
 }
 static void u_rescan(void) { a1_removed(); }
+/*
+ * The removal of a device: the first thing it does is evaluate the
+ * device's _DSM (pci_remove_firmware_label_files()). Its allocations, each
+ * counted with kmemleak's record of it, run from n = 3 (after the write's
+ * buffer) past the method's start, whose walk state is n = 38 on the debug
+ * kernel (measured: the n whose failure kept the method's mutex before
+ * series 1's patch 7), and into its AML (n = 63: the copy of a package
+ * that crashed before patch 8). Every n up to DSM_DENSE fails each of them;
+ * the undo's rescan evaluates the _DSM again.
+ */
+#define DSM_DENSE 64
+static void a1_unbound(void)
+{
+	if (!exists(PCI "/devices/%s", A[1]))
+		rescan_bounded();
+	unbind(A[1]);
+}
+static int op_remove(void) { return wrf("1", PCI "/devices/%s/remove", A[1]); }
+static const char *a1_gone(int absorbed)
+{
+	return exists(PCI "/devices/%s", A[1]) ? "the device is still there" : NULL;
+}
 /*
  * The rescan again, into group A while a user owns it (SET_CONTAINER and
  * SET_IOMMU): whichever allocation fails, the re-added endpoint must not
@@ -1515,6 +1598,9 @@ static const struct path paths[] = {
 	  none, balA, a1_in_group },
 	{ "rescan of a removed device into the shared group while a user owns it", s_owned_a1,
 	  op_rescan_owned, u_rescan, fo_close, balA, a1_in_group },
+	/* the _DSM: its Serialized method's mutex, its AML (series 1's patches 7, 8) */
+	{ "removal of a device of the shared group (its _DSM first)", a1_unbound, op_remove,
+	  rescan_bounded, none, balA, a1_gone, DSM_DENSE },
 };
 
 static int fault_knobs(void)
@@ -1549,9 +1635,9 @@ static int fault_knobs(void)
  * of the driver core and of the series come first in each path (the claim,
  * the group's open, the device's add), e1000's own probe after them.
  */
-static unsigned int next_n(unsigned int n, int stride)
+static unsigned int next_n(unsigned int n, int stride, unsigned int dense)
 {
-	if (n < (stride ? 64 : 16))
+	if (n < dense || n < (stride ? 64 : 16))
 		return n + 1;
 	return stride ? n + stride : n + n / 4;
 }
@@ -1567,7 +1653,7 @@ static int wrong_success(const struct path *pa, unsigned int n, const char *when
 	return !!why;
 }
 
-static int do_faults(int stride)
+static int do_faults(int stride, const char *only)
 {
 	unsigned long total_points = 0, total_ops = 0;
 	unsigned int p;
@@ -1587,12 +1673,14 @@ static int do_faults(int stride)
 		char before[2048], after[2048], errs[128] = "";
 		int e, finished = 0;
 
-		if (strstr(pa->name, "DFL") && !IVS[0])
+		if ((strstr(pa->name, "DFL") && !IVS[0]) || (only && !strstr(pa->name, only)))
 			continue;
-		for (n = 1; n <= MAX_NTH && !bad; last = n, n = next_n(n, stride)) {
+		for (n = 1; n <= MAX_NTH && !bad && !wedged; last = n, n = next_n(n, stride, pa->dense)) {
 			unsigned int left;
 
 			pa->setup();
+			if (wedged)
+				break;
 			snapshot(before, sizeof(before));
 			failnth_set(n);
 			e = pa->op();
@@ -1631,6 +1719,8 @@ static int do_faults(int stride)
 			pa->cleanup();
 			/* the retry, with nothing injected, must succeed */
 			pa->setup();
+			if (wedged)
+				break;
 			e = pa->op();
 			total_ops++;
 			if (e)
@@ -1646,12 +1736,14 @@ static int do_faults(int stride)
 		else
 			diag("%s: %u to %u allocations", pa->name, last, n - 1);
 		/* a path that injected nothing tested nothing */
-		tap(finished && !bad && points, "fault injection: %s: %u failures injected (%s, %s), "
+		tap(finished && !bad && !wedged && points, "fault injection: %s: %u failures injected (%s, %s), "
 		    "%u clean errors (%s), %u absorbed; state kept, the retry succeeded each time",
 		    pa->name, points, finished ? "to the last allocation" : "NOT FINISHED",
 		    stride == 1 ? "every n" : stride ? "a stride after n = 64" :
 		    "n grows by 1/4 after n = 16", errors,
 		    errs[0] ? errs : "-", absorbed);
+		if (wedged)
+			break;
 		reset_devices();
 		if (pa->balance)
 			balanced(pa->name, pa->balance);
@@ -1660,7 +1752,8 @@ static int do_faults(int stride)
 	    "was bound to e1000 (%u times it was)", owned_breaches);
 	printf("# figure fault_injected %lu\n# figure fault_operations %lu\n", total_points,
 	       total_ops);
-	reset_devices();
+	if (!wedged)
+		reset_devices();
 	return tap_done();
 }
 
@@ -1903,12 +1996,12 @@ int main(int argc, char **argv)
 		}
 		return do_soak(atoi(argv[2]), churn);
 	}
-	if (!strcmp(argv[1], "faults") && argc <= 3)
-		return do_faults(argc >= 3 ? atoi(argv[2]) : 1);
+	if (!strcmp(argv[1], "faults") && argc <= 4)
+		return do_faults(argc >= 3 ? atoi(argv[2]) : 1, argc >= 4 ? argv[3] : NULL);
 	if (!strcmp(argv[1], "badinput"))
 		return do_badinput();
 usage:
-	fprintf(stderr, "usage: ownstress soak SECONDS [removal-apart] [no-unset] | faults [STRIDE] | "
+	fprintf(stderr, "usage: ownstress soak SECONDS [removal-apart] [no-unset] | faults [STRIDE [PATH]] | "
 		"badinput\n");
 	return 2;
 }
