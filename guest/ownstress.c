@@ -1330,7 +1330,7 @@ static int wr_bounded(const char *path, const char *val)
 		snprintf(stack, sizeof(stack), "(unreadable)");
 	for (l = strtok_r(stack, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
 		diag("  %s", l);
-	wr(WEDGED, path);
+	close(open(WEDGED, O_WRONLY | O_CREAT, 0644));
 	return ETIMEDOUT;
 }
 static void rescan_bounded(void) { wr_bounded(PCI "/rescan", "1"); }
