@@ -322,19 +322,14 @@ def boot(name, img, initrd, run, append="", timeout=600, extra=(), bench_group=0
         return rc, f.read()
 
 
-def guest_scenarios(tree_has_kselftests):
-    names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(TOP, "guest/scenarios/*"))
-                   if os.access(p, os.X_OK))
-    if tree_has_kselftests:
-        names += ["kselftest"]
-    return names
-
-
-def module_scenarios():
-    """The module-life scenarios (guest/modules/), for a kernel whose
-    drivers are modules."""
-    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(TOP, "guest/modules/*"))
+def guest_programs(sub):
+    """The guest programs of guest/SUB/ (scenarios, modules), by name."""
+    return sorted(os.path.basename(p) for p in glob.glob(os.path.join(TOP, "guest", sub, "*"))
                   if os.access(p, os.X_OK))
+
+
+def guest_scenarios(tree_has_kselftests):
+    return guest_programs("scenarios") + (["kselftest"] if tree_has_kselftests else [])
 
 
 def base_crash(res, report, arch="x86_64"):
@@ -365,10 +360,11 @@ def vm_boot(variant="default", arch="x86_64", iommu=None):
     run = guest_scenarios(ksft)
     kcfg = read_kconfig(os.path.join(outdir("vm", variant, arch), ".config")) or {}
     if kcfg.get("CONFIG_VFIO") == "m":
-        # a modular kernel: the module-life scenarios, before the kselftests
-        # (whose hot-add leaves a fourth e1000 in the shared group)
-        run[-1:-1] = module_scenarios() if ksft else []
-        run += [] if ksft else module_scenarios()
+        # a modular kernel: the module-life scenarios (guest/modules/),
+        # before the kselftests (whose hot-add leaves a fourth e1000 in the
+        # shared group)
+        at = len(run) - 1 if ksft else len(run)
+        run[at:at] = guest_programs("modules")
     append = ""
     if variant == "debug" and arch == "x86_64":
         run += STRESS
